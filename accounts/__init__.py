@@ -1,0 +1,1 @@
+"""Branches, users, API tokens and the branch-subtree rule every query obeys."""

@@ -1,0 +1,41 @@
+"""Litestar guards for the SPEC's role table."""
+
+from collections.abc import Callable
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from accounts.caller import Caller
+from accounts.roles import Role, at_least
+
+Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
+
+
+def caller_of(connection: ASGIConnection) -> Caller | None:
+    user = connection.scope.get("user")
+    return user if isinstance(user, Caller) else None
+
+
+def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if caller_of(connection) is None:
+        raise NotAuthorizedException(detail="Please sign in first.")
+
+
+def requires_role(role: Role) -> Guard:
+    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        requires_login(connection, handler)
+        caller = caller_of(connection)
+        assert caller is not None
+        if not at_least(caller.role, role):
+            raise PermissionDeniedException(
+                detail=f"This needs the {role.value} role; you are signed in as {caller.role}."
+            )
+
+    guard.__name__ = f"requires_{role.value}"
+    return guard
+
+
+requires_staff = requires_role(Role.STAFF)
+requires_coordinator = requires_role(Role.COORDINATOR)
+requires_admin = requires_role(Role.ADMIN)

@@ -1,0 +1,96 @@
+"""User accounts: created and changed by admins, read by themselves."""
+
+from typing import Any
+
+from accounts.passwords import hash_password
+from accounts.schemas import UserCreate, UserOut, UserUpdate
+from accounts.tables import Branch, User
+from accounts.tokens import new_calendar_token
+from core.clock import utcnow
+from core.errors import Conflict, NotFound, Unprocessable
+from core.transactions import write_transaction
+
+_COLUMNS = (User.id, User.username, User.display_name, User.role, User.branch, User.active)
+
+
+def to_user_out(row: dict[str, Any]) -> UserOut:
+    return UserOut(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=row["role"],
+        branch_id=row["branch"],
+        active=row["active"],
+    )
+
+
+async def list_users(limit: int, offset: int) -> tuple[list[UserOut], int]:
+    rows = await User.select(*_COLUMNS).order_by(User.id).limit(limit).offset(offset)
+    return [to_user_out(r) for r in rows], await User.count()
+
+
+async def get_user(user_id: int) -> UserOut:
+    row = await User.select(*_COLUMNS).where(User.id == user_id).first()
+    if row is None:
+        raise NotFound("User", user_id)
+    return to_user_out(row)
+
+
+async def _require_branch(branch_id: int) -> None:
+    if not await Branch.exists().where(Branch.id == branch_id):
+        raise Unprocessable(f"Branch {branch_id} does not exist.")
+
+
+async def create_user(data: UserCreate) -> UserOut:
+    password_hash = hash_password(data.password)
+    async with write_transaction(User):
+        await _require_branch(data.branch_id)
+        if await User.exists().where(User.username == data.username):
+            raise Conflict(f"The username {data.username} is taken.")
+        rows = await User.insert(
+            User(
+                username=data.username,
+                display_name=data.display_name or data.username,
+                role=data.role,
+                branch=data.branch_id,
+                password_hash=password_hash,
+                active=data.active,
+                calendar_token=new_calendar_token(),
+                created_at=utcnow(),
+            )
+        ).returning(User.id)
+    return await get_user(rows[0]["id"])
+
+
+async def update_user(user_id: int, data: UserUpdate) -> UserOut:
+    values: dict[Any, Any] = {}
+    if isinstance(data.password, str):
+        values[User.password_hash] = hash_password(data.password)
+    async with write_transaction(User):
+        if not await User.exists().where(User.id == user_id):
+            raise NotFound("User", user_id)
+        if isinstance(data.branch_id, int):
+            await _require_branch(data.branch_id)
+            values[User.branch] = data.branch_id
+        if isinstance(data.display_name, str):
+            values[User.display_name] = data.display_name
+        if isinstance(data.role, str):
+            values[User.role] = data.role
+        if isinstance(data.active, bool):
+            values[User.active] = data.active
+        if values:
+            await User.update(values).where(User.id == user_id)
+    return await get_user(user_id)
+
+
+async def calendar_token_of(user_id: int) -> str:
+    row = await User.select(User.calendar_token).where(User.id == user_id).first()
+    if row is None:
+        raise NotFound("User", user_id)
+    return str(row["calendar_token"])
+
+
+async def rotate_calendar_token(user_id: int) -> str:
+    token = new_calendar_token()
+    await User.update({User.calendar_token: token}).where(User.id == user_id)
+    return token

@@ -1,0 +1,1 @@
+"""Web wiring: settings, the app factory, auth middleware, CLI and pages."""

@@ -1,0 +1,109 @@
+"""The `fangzha` command: serve, migrate, demo, users."""
+
+import asyncio
+import os
+import secrets
+import sys
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import click
+
+T = TypeVar("T")
+
+
+def _run(coroutine: Awaitable[T]) -> T:
+    async def with_database() -> T:
+        from app.database import close_database, open_database
+
+        await open_database()
+        try:
+            return await coroutine
+        finally:
+            await close_database()
+
+    return asyncio.run(with_database())
+
+
+@click.group()
+def main() -> None:
+    """Fangzha 防诈: anti-fraud education events, attendance and interceptions."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str, port: int, reload: bool) -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    click.echo(f"Fangzha is serving on http://{host}:{port}  (API docs: /schema)")
+    uvicorn.run("app.asgi:app", host=host, port=port, reload=reload, proxy_headers=True)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply the database migrations of every app."""
+    from app.database import migrate as run_migrations
+
+    _run(run_migrations())
+    click.echo("Database is up to date.")
+
+
+@main.command()
+@click.option("--if-empty", is_flag=True, help="Only load when there are no branches yet.")
+def demo(if_empty: bool) -> None:
+    """Load the Nujiang demo network, its 2025 campaigns, events and interceptions."""
+    from app.demo.load import load_demo
+
+    loaded = _run(load_demo(only_if_empty=if_empty))
+    click.echo("Demo data loaded." if loaded else "Database already has data; demo not loaded.")
+
+
+@main.group()
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--role", type=click.Choice(["admin", "coordinator", "staff"]), required=True)
+@click.option("--branch", "branch_code", required=True, help="Branch code, e.g. NJ-LK.")
+@click.option("--display-name", default=None)
+@click.option(
+    "--password",
+    default=None,
+    help="Read from FANGZHA_NEW_PASSWORD or prompted when not given.",
+)
+def users_create(
+    username: str, role: str, branch_code: str, display_name: str | None, password: str | None
+) -> None:
+    """Create a user account."""
+    password = password or os.environ.get("FANGZHA_NEW_PASSWORD")
+    if not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    from app.demo.accounts import create_user_by_branch_code
+
+    try:
+        user = _run(create_user_by_branch_code(username, password, role, branch_code, display_name))
+    except Exception as exc:
+        click.echo(f"Could not create the user: {getattr(exc, 'detail', exc)}", err=True)
+        sys.exit(1)
+    click.echo(f"Created {user.role} {user.username} (id {user.id}).")
+
+
+@users.command("ensure-admin")
+def users_ensure_admin() -> None:
+    """Make sure an `admin` account exists (password from FANGZHA_ADMIN_PASSWORD)."""
+    from app.demo.accounts import ensure_admin
+
+    password = os.environ.get("FANGZHA_ADMIN_PASSWORD") or None
+    generated = None if password else secrets.token_urlsafe(12)
+    created: Any = _run(ensure_admin(password or generated or ""))
+    if created and generated:
+        click.echo(f"Created user admin with password: {generated}  (shown once; keep it)")
+    elif created:
+        click.echo("Created user admin with the password from FANGZHA_ADMIN_PASSWORD.")
+    elif password:
+        click.echo("User admin exists; its password was set from FANGZHA_ADMIN_PASSWORD.")

@@ -1,0 +1,27 @@
+"""Database lifecycle: pool for PostgreSQL, WAL for SQLite, migrations on demand."""
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+
+async def open_database() -> None:
+    engine = engine_finder()
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=10)
+    elif isinstance(engine, SQLiteEngine):
+        # WAL lets readers go on while one writer writes; the mode sticks to the file.
+        await engine.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def close_database() -> None:
+    engine = engine_finder()
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+async def migrate() -> None:
+    response = await run_forwards(app_name="all")
+    if not response.success:
+        raise RuntimeError(f"Migrations failed: {response.message}")

@@ -1,0 +1,1 @@
+"""Campaigns, events (with recurrence), conflicts and attendance."""

@@ -1,0 +1,5 @@
+"""HTTP surface of events."""
+
+from typing import Any
+
+routes: list[Any] = []

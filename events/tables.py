@@ -1,0 +1,84 @@
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Date,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from accounts.tables import Branch, User
+
+
+class Campaign(Table, tablename="campaign"):
+    id = Serial(primary_key=True)
+    name = Varchar(length=200)
+    theme = Varchar(length=40)
+    starts_on = Date()
+    ends_on = Date()
+    branch: ForeignKey[Branch] = ForeignKey(Branch, on_delete=OnDelete.restrict)
+    description = Text(default="")
+    goal_events = Integer(null=True, default=None)
+    goal_attendees = Integer(null=True, default=None)
+    goal_interceptions = Integer(null=True, default=None)
+    goal_amount_fen = BigInt(null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Event(Table, tablename="event"):
+    id = Serial(primary_key=True)
+    uid = Varchar(length=255, unique=True)
+    title = Varchar(length=300)
+    kind = Varchar(length=32)
+    campaign: ForeignKey[Campaign] = ForeignKey(
+        Campaign, null=True, default=None, on_delete=OnDelete.set_null
+    )
+    branch: ForeignKey[Branch] = ForeignKey(Branch, on_delete=OnDelete.restrict)
+    venue_name = Varchar(length=300, default="")
+    venue_address = Text(default="")
+    venue_type = Varchar(length=32, default="other")
+    starts_at = Timestamptz(index=True)
+    ends_at = Timestamptz()
+    # Instant the last occurrence ends; NULL for rules without an end.
+    # Lets window queries skip finished series without expanding them.
+    series_ends_at = Timestamptz(null=True, default=None, index=True)
+    timezone = Varchar(length=64, default="Asia/Shanghai")
+    rrule = Text(null=True, default=None)
+    exdates = Text(default="[]")  # JSON list of ISO-8601 UTC instants
+    capacity = Integer(null=True, default=None)
+    languages = Text(default="[]")  # JSON list; text so LIKE filters work on both databases
+    audiences = Text(default="[]")
+    host = Varchar(length=200, default="")
+    description = Text(default="")
+    status = Varchar(length=16, default="draft", index=True)
+    visibility = Varchar(length=16, default="public")
+    sequence = Integer(default=0)
+    cancel_reason = Text(default="")
+    cancelled_at = Timestamptz(null=True, default=None)
+    created_by: ForeignKey[User] = ForeignKey(
+        User, null=True, default=None, on_delete=OnDelete.set_null
+    )
+    created_at = Timestamptz()
+    updated_at = Timestamptz(index=True)
+
+
+class Attendance(Table, tablename="attendance"):
+    id = Serial(primary_key=True)
+    event: ForeignKey[Event] = ForeignKey(Event, on_delete=OnDelete.cascade)
+    occurrence_start = Timestamptz()
+    headcount = Integer()
+    by_audience = JSON(default="{}")
+    materials_distributed = Integer(default=0)
+    app_installs = Integer(default=0)
+    notes = Text(default="")
+    recorded_by: ForeignKey[User] = ForeignKey(User, on_delete=OnDelete.restrict)
+    recorded_at = Timestamptz()
+
+    # One record per occurrence: a unique index on (event, occurrence_start) is
+    # created by the migration, since SQLite cannot add table constraints later.

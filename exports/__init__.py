@@ -1,0 +1,1 @@
+"""Data out: iCalendar feeds, CSV and XLSX exports, reports."""

@@ -1,0 +1,5 @@
+"""HTTP surface of exports."""
+
+from typing import Any
+
+routes: list[Any] = []

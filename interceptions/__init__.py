@@ -1,0 +1,1 @@
+"""Fraud interceptions: logging, masking, review, audit trail and CSV import."""

@@ -1,0 +1,5 @@
+"""HTTP surface of interceptions."""
+
+from typing import Any
+
+routes: list[Any] = []

@@ -1,0 +1,56 @@
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    ForeignKey,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from accounts.tables import Branch, User
+from events.tables import Event
+
+
+class Interception(Table, tablename="interception"):
+    id = Serial(primary_key=True)
+    client_ref = Varchar(length=100, unique=True)
+    occurred_at = Timestamptz(index=True)
+    branch: ForeignKey[Branch] = ForeignKey(Branch, on_delete=OnDelete.restrict)
+    logged_by: ForeignKey[User] = ForeignKey(User, on_delete=OnDelete.restrict)
+    channel = Varchar(length=32)
+    fraud_type = Varchar(length=40)
+    # Money in fen: integers sum exactly in every database.
+    amount_saved_fen = BigInt()
+    currency = Varchar(length=3, default="CNY")
+    victim_age_band = Varchar(length=16, default="unknown")
+    description = Text(default="")
+    event: ForeignKey[Event] = ForeignKey(
+        Event, null=True, default=None, on_delete=OnDelete.set_null
+    )
+    attribution_note = Text(default="")
+    police_case_no = Varchar(length=100, default="")
+    status = Varchar(length=16, default="logged", index=True)
+    review_note = Text(default="")
+    reviewed_by: ForeignKey[User] = ForeignKey(
+        User, null=True, default=None, on_delete=OnDelete.restrict
+    )
+    reviewed_at = Timestamptz(null=True, default=None)
+    masked = JSON(default="[]")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class InterceptionChange(Table, tablename="interception_change"):
+    """Append-only audit trail; rows are only ever inserted."""
+
+    id = Serial(primary_key=True)
+    interception: ForeignKey[Interception] = ForeignKey(
+        Interception, index=True, on_delete=OnDelete.restrict
+    )
+    at = Timestamptz()
+    user: ForeignKey[User] = ForeignKey(User, on_delete=OnDelete.restrict)
+    action = Varchar(length=16)  # create | update | verify | reject
+    changes = JSON(default="{}")
