@@ -1,5 +1,8 @@
-"""HTTP surface of exports."""
+"""HTTP surface of exports: reports and campaign progress, calendar feeds."""
 
 from typing import Any
 
-routes: list[Any] = []
+from exports.feed_controllers import routes as feed_routes
+from exports.report_controllers import routes as report_routes
+
+routes: list[Any] = [*report_routes, *feed_routes]
