@@ -81,9 +81,16 @@ async def _get_any(branch_id: int) -> BranchOut:
 
 async def update_branch(branch_id: int, data: BranchUpdate) -> BranchOut:
     async with write_transaction(Branch):
-        current = await Branch.select(Branch.path).where(Branch.id == branch_id).first()
+        current = (
+            await Branch.select(Branch.path, Branch.parent).where(Branch.id == branch_id).first()
+        )
         if current is None:
             raise NotFound("Branch", branch_id)
+        if data.parent_id is None and current["parent"] is not None:
+            raise Unprocessable(
+                "A branch must stay under a parent branch; only the top of the tree has none. "
+                "Give the id of the branch to move it under."
+            )
         values: dict[Any, Any] = {}
         if isinstance(data.name, str):
             values[Branch.name] = data.name
@@ -91,7 +98,7 @@ async def update_branch(branch_id: int, data: BranchUpdate) -> BranchOut:
             values[Branch.address] = data.address
         if isinstance(data.languages, list):
             values[Branch.languages] = json.dumps(data.languages)
-        if isinstance(data.parent_id, int):
+        if isinstance(data.parent_id, int) and data.parent_id != current["parent"]:
             await _move(branch_id, current["path"], data.parent_id)
             values[Branch.parent] = data.parent_id
         if values:

@@ -2,7 +2,7 @@
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from accounts import branches, users
@@ -25,6 +25,7 @@ from accounts.schemas import (
 )
 from accounts.tokens import SESSION_COOKIE, TOKEN_LIFETIME, revoke_token
 from core.pagination import Limit, Offset
+from core.params import RecordId
 from core.urls import public_base_url
 
 
@@ -52,7 +53,8 @@ class AuthController(Controller):
             value=token,
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
+            # Behind a TLS-terminating proxy the request itself may look like plain http.
+            secure=request.url.scheme == "https" or public_base_url(request).startswith("https:"),
             max_age=int(TOKEN_LIFETIME.total_seconds()),
             path="/",
         )
@@ -63,13 +65,12 @@ class AuthController(Controller):
         operation_id="logout",
         guards=[requires_login],
         status_code=HTTP_204_NO_CONTENT,
+        # Always clear the web session cookie; the token itself is revoked below.
+        response_cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True)],
     )
-    async def logout(self, request: Request) -> Response[None]:
+    async def logout(self, request: Request) -> None:
         """End this session: the token and the cookie stop working."""
         await revoke_token(_caller(request).token_hash)
-        response: Response[None] = Response(None, status_code=HTTP_204_NO_CONTENT)
-        response.delete_cookie(SESSION_COOKIE, path="/")
-        return response
 
 
 class MeController(Controller):
@@ -114,14 +115,12 @@ class BranchController(Controller):
         return await branches.create_branch(data)
 
     @get("/{branch_id:int}", operation_id="getBranch")
-    async def get_branch(self, request: Request, branch_id: FromPath[int]) -> BranchOut:
+    async def get_branch(self, request: Request, branch_id: RecordId) -> BranchOut:
         """One branch, if it is in the caller's subtree."""
         return await branches.get_branch(_caller(request), branch_id)
 
     @patch("/{branch_id:int}", operation_id="updateBranch", guards=[requires_admin])
-    async def update_branch(
-        self, branch_id: FromPath[int], data: JSONBody[BranchUpdate]
-    ) -> BranchOut:
+    async def update_branch(self, branch_id: RecordId, data: JSONBody[BranchUpdate]) -> BranchOut:
         """Rename a branch, change its languages or address, or move it (admins only)."""
         return await branches.update_branch(branch_id, data)
 
@@ -143,12 +142,12 @@ class UserController(Controller):
         return await users.create_user(data)
 
     @get("/{user_id:int}", operation_id="getUser")
-    async def get_user(self, user_id: FromPath[int]) -> UserOut:
+    async def get_user(self, user_id: RecordId) -> UserOut:
         """One user account (admins only)."""
         return await users.get_user(user_id)
 
     @patch("/{user_id:int}", operation_id="updateUser")
-    async def update_user(self, user_id: FromPath[int], data: JSONBody[UserUpdate]) -> UserOut:
+    async def update_user(self, user_id: RecordId, data: JSONBody[UserUpdate]) -> UserOut:
         """Change an account's name, role, branch, password or whether it is active."""
         return await users.update_user(user_id, data)
 

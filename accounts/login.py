@@ -35,7 +35,8 @@ async def login(store: Store, username: str, password: str) -> tuple[str, UserOu
         waste_a_verification(password)
         ok = False
     else:
-        ok = bool(row["active"]) and verify_password(row["password_hash"], password)
+        # Verify even for a deactivated account, so timing does not tell which accounts are.
+        ok = verify_password(row["password_hash"], password) and bool(row["active"])
     if not ok:
         # The window restarts with each failure: a steady guesser stays locked out.
         count = await _failures(store, username) + 1

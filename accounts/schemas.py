@@ -5,13 +5,15 @@ import msgspec
 from accounts.roles import RoleName
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+# PostgreSQL text cannot hold NUL; refusing it here gives a 400 instead of a driver error.
+_NO_NUL = r"^[^\x00]*$"
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=_NO_NUL)]
 LanguageTag = Annotated[
     str, msgspec.Meta(min_length=2, max_length=35, pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 ]
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256)]
-Text = Annotated[str, msgspec.Meta(max_length=2000)]
+Text = Annotated[str, msgspec.Meta(max_length=2000, pattern=_NO_NUL)]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 
 
@@ -34,7 +36,8 @@ class BranchCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 class BranchUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    parent_id: Id | msgspec.UnsetType = msgspec.UNSET
+    # null is accepted so that the answer can explain why a branch cannot leave the tree.
+    parent_id: Id | msgspec.UnsetType | None = msgspec.UNSET
     languages: Annotated[list[LanguageTag], msgspec.Meta(max_length=20)] | msgspec.UnsetType = (
         msgspec.UNSET
     )
@@ -86,7 +89,7 @@ class UserPage(msgspec.Struct):
 
 
 class LoginIn(msgspec.Struct):
-    username: Annotated[str, msgspec.Meta(max_length=200)]
+    username: Annotated[str, msgspec.Meta(max_length=200, pattern=_NO_NUL)]
     password: Annotated[str, msgspec.Meta(max_length=1000)]
 
 

@@ -21,6 +21,8 @@ def new_calendar_token() -> str:
 async def issue_token(user_id: int) -> str:
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)
+    # Expired sessions are useless; dropping them at sign-in keeps the table small.
+    await ApiToken.delete().where((ApiToken.user == user_id) & (ApiToken.expires_at <= now))
     await ApiToken.insert(
         ApiToken(
             token_hash=digest(token),

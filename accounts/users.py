@@ -3,8 +3,9 @@
 from typing import Any
 
 from accounts.passwords import hash_password
+from accounts.roles import Role
 from accounts.schemas import UserCreate, UserOut, UserUpdate
-from accounts.tables import Branch, User
+from accounts.tables import ApiToken, Branch, User
 from accounts.tokens import new_calendar_token
 from core.clock import utcnow
 from core.errors import Conflict, NotFound, Unprocessable
@@ -62,13 +63,33 @@ async def create_user(data: UserCreate) -> UserOut:
     return await get_user(rows[0]["id"])
 
 
+async def _is_last_active_admin(user_id: int) -> bool:
+    others = await User.count().where(
+        (User.role == Role.ADMIN) & (User.active.eq(True)) & (User.id != user_id)
+    )
+    return others == 0
+
+
 async def update_user(user_id: int, data: UserUpdate) -> UserOut:
     values: dict[Any, Any] = {}
     if isinstance(data.password, str):
         values[User.password_hash] = hash_password(data.password)
     async with write_transaction(User):
-        if not await User.exists().where(User.id == user_id):
+        current = await User.select(User.role, User.active).where(User.id == user_id).first()
+        if current is None:
             raise NotFound("User", user_id)
+        demoted = isinstance(data.role, str) and data.role != Role.ADMIN.value
+        deactivated = data.active is False
+        if (
+            current["role"] == Role.ADMIN
+            and current["active"]
+            and (demoted or deactivated)
+            and await _is_last_active_admin(user_id)
+        ):
+            raise Unprocessable(
+                "This is the last active admin; make another user admin first, "
+                "or nobody could manage users and branches."
+            )
         if isinstance(data.branch_id, int):
             await _require_branch(data.branch_id)
             values[User.branch] = data.branch_id
@@ -80,6 +101,9 @@ async def update_user(user_id: int, data: UserUpdate) -> UserOut:
             values[User.active] = data.active
         if values:
             await User.update(values).where(User.id == user_id)
+        if deactivated or isinstance(data.password, str):
+            # A new password or a deactivation ends every session the old one opened.
+            await ApiToken.delete().where(ApiToken.user == user_id)
     return await get_user(user_id)
 
 

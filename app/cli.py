@@ -2,10 +2,9 @@
 
 import asyncio
 import os
-import secrets
 import sys
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import click
 
@@ -38,6 +37,9 @@ def serve(host: str, port: int, reload: bool) -> None:
     """Serve the web app and API."""
     import uvicorn
 
+    # `make run` promises an admin on first start; a database without branches has no
+    # place for one yet, which is not a reason to refuse serving.
+    _ensure_admin(quiet_when_impossible=True)
     click.echo(f"Fangzha is serving on http://{host}:{port}  (API docs: /schema)")
     uvicorn.run("app.asgi:app", host=host, port=port, reload=reload, proxy_headers=True)
 
@@ -96,14 +98,25 @@ def users_create(
 @users.command("ensure-admin")
 def users_ensure_admin() -> None:
     """Make sure an `admin` account exists (password from FANGZHA_ADMIN_PASSWORD)."""
+    _ensure_admin(quiet_when_impossible=False)
+
+
+def _ensure_admin(quiet_when_impossible: bool) -> None:
     from app.demo.accounts import ensure_admin
 
     password = os.environ.get("FANGZHA_ADMIN_PASSWORD") or None
-    generated = None if password else secrets.token_urlsafe(12)
-    created: Any = _run(ensure_admin(password or generated or ""))
+    try:
+        created, generated = _run(ensure_admin(password))
+    except Exception as exc:
+        click.echo(f"Could not set up the admin user: {getattr(exc, 'detail', exc)}", err=True)
+        if quiet_when_impossible:
+            return
+        sys.exit(1)
     if created and generated:
         click.echo(f"Created user admin with password: {generated}  (shown once; keep it)")
     elif created:
         click.echo("Created user admin with the password from FANGZHA_ADMIN_PASSWORD.")
     elif password:
         click.echo("User admin exists; its password was set from FANGZHA_ADMIN_PASSWORD.")
+    else:
+        click.echo("User admin exists; its password is unchanged.")

@@ -1,11 +1,22 @@
 """Every error leaves as JSON with a `detail` a coordinator can read."""
 
 import logging
+import sqlite3
 from typing import Any
 
+import asyncpg
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.handlers import HTTPRouteHandler
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_404_NOT_FOUND,
+    HTTP_405_METHOD_NOT_ALLOWED,
+    HTTP_409_CONFLICT,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 
 log = logging.getLogger("fangzha")
 
@@ -33,12 +44,79 @@ def validation_error(_: Request, exc: ValidationException) -> Response[dict[str,
     return Response(body, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.JSON)
 
 
-def http_error(_: Request, exc: HTTPException) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {"status_code": exc.status_code, "detail": exc.detail}
+def _size(limit: int) -> str:
+    if limit >= 1024 * 1024 and limit % (1024 * 1024) == 0:
+        return f"{limit // (1024 * 1024)} MB"
+    if limit >= 1024 and limit % 1024 == 0:
+        return f"{limit // 1024} KB"
+    return f"{limit} bytes"
+
+
+def _explain_http(request: Request, exc: HTTPException) -> str:
+    """Litestar's own errors say "Not Found" and the like; say what it means instead."""
+    if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+        handler = request.scope.get("route_handler")
+        limit = (
+            handler.resolve_request_max_body_size()
+            if isinstance(handler, HTTPRouteHandler)
+            else None
+        )
+        if limit:
+            return f"The request body is too large (limit {_size(limit)})."
+        return "The request body is too large."
+    if isinstance(exc.__cause__, SerializationException):
+        # msgspec's words ("Input data was truncated") are about bytes, not what to do.
+        return f"The request body is not valid JSON ({exc.detail})."
+    if exc.status_code == HTTP_404_NOT_FOUND and exc.detail == "Not Found":
+        return f"There is nothing at {request.url.path}."
+    if exc.status_code == HTTP_405_METHOD_NOT_ALLOWED and exc.detail == "Method Not Allowed":
+        return f"{request.method} is not possible on {request.url.path}."
+    return str(exc.detail) or "The request could not be handled."
+
+
+def http_error(request: Request, exc: HTTPException) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {"status_code": exc.status_code, "detail": _explain_http(request, exc)}
     if exc.extra:
         body["extra"] = exc.extra
     return Response(
         body, status_code=exc.status_code, headers=exc.headers, media_type=MediaType.JSON
+    )
+
+
+def unstorable_value(request: Request, exc: Exception) -> Response[dict[str, Any]]:
+    """The database refused a value (a NUL character, a number out of range).
+
+    Schemas should refuse such input first; this keeps a missed case a clear 400.
+    """
+    log.warning("Unstorable value on %s %s: %s", request.method, request.url.path, exc)
+    return Response(
+        {
+            "status_code": HTTP_400_BAD_REQUEST,
+            "detail": "A value in the request cannot be stored: text may not contain NUL "
+            "characters and numbers must be within range.",
+        },
+        status_code=HTTP_400_BAD_REQUEST,
+        media_type=MediaType.JSON,
+    )
+
+
+def integrity_error(request: Request, exc: Exception) -> Response[dict[str, Any]]:
+    """Two requests raced past a service's own check and the database said no.
+
+    Services check uniqueness and references first and answer their own 409/422;
+    this keeps the loser of a race a clear answer instead of a 500.
+    """
+    log.warning("Integrity error on %s %s: %s", request.method, request.url.path, exc)
+    message = str(exc).lower()
+    if isinstance(exc, asyncpg.exceptions.UniqueViolationError) or "unique" in message:
+        status, detail = HTTP_409_CONFLICT, "This record already exists (it must be unique)."
+    else:
+        status, detail = (
+            HTTP_422_UNPROCESSABLE_ENTITY,
+            "This refers to a record that does not exist, or is still in use.",
+        )
+    return Response(
+        {"status_code": status, "detail": detail}, status_code=status, media_type=MediaType.JSON
     )
 
 
@@ -57,5 +135,11 @@ def unexpected_error(request: Request, exc: Exception) -> Response[dict[str, Any
 exception_handlers: Any = {
     ValidationException: validation_error,
     HTTPException: http_error,
+    # Class 22 "data exception": the value sent, not the server, is at fault.
+    asyncpg.exceptions.DataError: unstorable_value,
+    # SQLite's driver refuses integers beyond 64 bits before the query runs.
+    OverflowError: unstorable_value,
+    asyncpg.exceptions.IntegrityConstraintViolationError: integrity_error,
+    sqlite3.IntegrityError: integrity_error,
     Exception: unexpected_error,
 }

@@ -1,10 +1,22 @@
 """First-run accounts: the admin of `make run` and users created from the CLI."""
 
+import secrets
+
+import msgspec
+
 from accounts.passwords import hash_password
-from accounts.schemas import UserCreate, UserOut
+from accounts.schemas import Password, UserCreate, UserOut
 from accounts.tables import Branch, User
 from accounts.users import create_user
 from core.errors import Unprocessable
+
+
+def _checked(value: object, shape: object, what: str) -> object:
+    # Struct constructors skip the constraints the API enforces; convert() applies them.
+    try:
+        return msgspec.convert(value, shape)
+    except msgspec.ValidationError as exc:
+        raise Unprocessable(f"The {what} is not valid: {exc}") from exc
 
 
 async def create_user_by_branch_code(
@@ -13,29 +25,39 @@ async def create_user_by_branch_code(
     row = await Branch.select(Branch.id).where(Branch.code == branch_code).first()
     if row is None:
         raise Unprocessable(f"No branch has the code {branch_code}.")
-    data = UserCreate(
-        username=username,
-        password=password,
-        role=role,  # type: ignore[arg-type]  # click.Choice checked it
-        branch_id=row["id"],
-        display_name=display_name,
-    )
+    fields = {
+        "username": username,
+        "password": password,
+        "role": role,
+        "branch_id": row["id"],
+        "display_name": display_name,
+    }
+    data = _checked(fields, UserCreate, "account")
+    assert isinstance(data, UserCreate)
     return await create_user(data)
 
 
-async def ensure_admin(password: str) -> bool:
-    """Create `admin` at the root branch; True if it was created."""
+async def ensure_admin(password: str | None) -> tuple[bool, str | None]:
+    """Create `admin` at the root branch, or set its password when one is given.
+
+    Answers whether it was created and, when no password was given, the random
+    one it got. An existing admin without a given password is left alone.
+    """
     existing = await User.select(User.id).where(User.username == "admin").first()
     if existing is not None:
         if password:
+            _checked(password, Password, "admin password (at least 8 characters)")
             await User.update({User.password_hash: hash_password(password)}).where(
                 User.id == existing["id"]
             )
-        return False
+        return False, None
     root = (
         await Branch.select(Branch.code).where(Branch.parent.is_null()).order_by(Branch.id).first()
     )
     if root is None:
         raise Unprocessable("There is no branch yet; load the demo or create a root branch first.")
-    await create_user_by_branch_code("admin", password, "admin", root["code"], "系统管理员")
-    return True
+    generated = None if password else secrets.token_urlsafe(12)
+    await create_user_by_branch_code(
+        "admin", password or generated or "", "admin", root["code"], "系统管理员"
+    )
+    return True, generated

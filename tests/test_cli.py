@@ -1,0 +1,268 @@
+"""The `fangzha` command as a newcomer runs it: migrate, demo, users, serve — real processes."""
+
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+REPO = Path(__file__).absolute().parents[1]
+FANGZHA = Path(sys.executable).with_name("fangzha")
+ADMIN_PASSWORD = "quick start pw"
+
+
+@pytest.fixture
+def cli_env(tmp_path):
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.pop("FANGZHA_ADMIN_PASSWORD", None)
+    env["FANGZHA_SQLITE_PATH"] = str(tmp_path / "data" / "fangzha.sqlite")
+    # The command must run the code under test, not whatever else is installed.
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory):
+    """A migrated database with the demo in it, built once and copied by each test."""
+    folder = tmp_path_factory.mktemp("template")
+    env = {**os.environ, "FANGZHA_SQLITE_PATH": str(folder / "fangzha.sqlite")}
+    env.pop("DATABASE_URL", None)
+    env["PYTHONPATH"] = str(REPO)
+    fangzha(env, "migrate")
+    fangzha(env, "demo", "--if-empty")
+    return folder
+
+
+@pytest.fixture
+def demo_env(cli_env, demo_template):
+    target = Path(cli_env["FANGZHA_SQLITE_PATH"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for source in demo_template.iterdir():
+        shutil.copy(source, target.parent / source.name)
+    return cli_env
+
+
+def fangzha(
+    env: dict[str, str], *args: str, extra_env: dict[str, str] | None = None, expect: int = 0
+) -> Any:
+    result = subprocess.run(
+        [str(FANGZHA), *args],
+        env={**env, **(extra_env or {})},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == expect, (args, result.stdout[-2000:], result.stderr[-2000:])
+    return result
+
+
+def count(env: dict[str, str], table: str, where: str = "1=1") -> int:
+    with sqlite3.connect(env["FANGZHA_SQLITE_PATH"]) as db:
+        return db.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]  # noqa: S608
+
+
+def test_migrate_creates_the_database_and_is_repeatable(cli_env):
+    first = fangzha(cli_env, "migrate")
+    assert "up to date" in first.stdout
+    assert Path(cli_env["FANGZHA_SQLITE_PATH"]).exists()
+    assert count(cli_env, "branch") == 0
+    again = fangzha(cli_env, "migrate")
+    assert "up to date" in again.stdout
+    with sqlite3.connect(cli_env["FANGZHA_SQLITE_PATH"]) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_demo_if_empty_loads_once(cli_env):
+    fangzha(cli_env, "migrate")
+    loaded = fangzha(cli_env, "demo", "--if-empty")
+    assert "Demo data loaded." in loaded.stdout
+    branches, users, events = (count(cli_env, t) for t in ("branch", "app_user", "event"))
+    assert branches >= 6
+    assert users >= 6
+    assert events > 9
+    assert count(cli_env, "interception", "status = 'verified'") >= 11
+    skipped = fangzha(cli_env, "demo", "--if-empty")
+    assert "not loaded" in skipped.stdout
+    assert (count(cli_env, "branch"), count(cli_env, "app_user"), count(cli_env, "event")) == (
+        branches,
+        users,
+        events,
+    )
+
+
+def test_users_create_makes_an_account_that_signs_in(demo_env):
+    made = fangzha(
+        demo_env,
+        "users",
+        "create",
+        "--username",
+        "new_staff",
+        "--role",
+        "staff",
+        "--branch",
+        "NJ-LK",
+        "--display-name",
+        "新员工",
+        extra_env={"FANGZHA_NEW_PASSWORD": "a long password"},
+    )
+    assert "Created staff new_staff" in made.stdout
+    assert count(demo_env, "app_user", "username = 'new_staff' AND role = 'staff'") == 1
+    with sqlite3.connect(demo_env["FANGZHA_SQLITE_PATH"]) as db:
+        stored = db.execute(
+            "SELECT password_hash FROM app_user WHERE username = 'new_staff'"
+        ).fetchone()[0]
+    assert stored.startswith("$argon2id$")
+    assert "a long password" not in stored
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--username", "lk_staff", "--role", "staff", "--branch", "NJ-LK"], "taken"),
+        (["--username", "x_1", "--role", "staff", "--branch", "NOPE"], "No branch"),
+        (["--username", "has space", "--role", "staff", "--branch", "NJ-LK"], "not valid"),
+    ],
+)
+def test_users_create_refuses_bad_accounts(demo_env, args, message):
+    before = count(demo_env, "app_user")
+    failed = fangzha(
+        demo_env,
+        "users",
+        "create",
+        *args,
+        "--password",
+        "a long password",
+        expect=1,
+    )
+    assert message in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert count(demo_env, "app_user") == before
+
+
+def test_users_create_refuses_a_short_password(demo_env):
+    failed = fangzha(
+        demo_env,
+        "users",
+        "create",
+        *("--username", "shorty", "--role", "staff", "--branch", "NJ-LK", "--password", "short"),
+        expect=1,
+    )
+    assert "password" in failed.stderr
+    assert count(demo_env, "app_user", "username = 'shorty'") == 0
+
+
+def test_ensure_admin_creates_then_keeps_or_resets_the_admin(cli_env):
+    fangzha(cli_env, "migrate")
+    nowhere = fangzha(cli_env, "users", "ensure-admin", expect=1)
+    assert "no branch" in nowhere.stderr
+    fangzha(cli_env, "demo", "--if-empty")
+
+    generated = fangzha(cli_env, "users", "ensure-admin")
+    assert "Created user admin with password:" in generated.stdout
+    assert count(cli_env, "app_user", "username = 'admin' AND role = 'admin'") == 1
+    hash_of = "SELECT password_hash FROM app_user WHERE username = 'admin'"
+    with sqlite3.connect(cli_env["FANGZHA_SQLITE_PATH"]) as db:
+        first_hash = db.execute(hash_of).fetchone()[0]
+
+    # Without a password an existing admin is left exactly as it was.
+    kept = fangzha(cli_env, "users", "ensure-admin")
+    assert "unchanged" in kept.stdout
+    with sqlite3.connect(cli_env["FANGZHA_SQLITE_PATH"]) as db:
+        assert db.execute(hash_of).fetchone()[0] == first_hash
+
+    reset = fangzha(
+        cli_env, "users", "ensure-admin", extra_env={"FANGZHA_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    )
+    assert "password was set" in reset.stdout
+    with sqlite3.connect(cli_env["FANGZHA_SQLITE_PATH"]) as db:
+        assert db.execute(hash_of).fetchone()[0] != first_hash
+    assert count(cli_env, "app_user", "username = 'admin'") == 1
+
+    too_short = fangzha(
+        cli_env, "users", "ensure-admin", extra_env={"FANGZHA_ADMIN_PASSWORD": "short"}, expect=1
+    )
+    assert "8 characters" in too_short.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_health(base: str, process: Any, seconds: float = 60) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            raise AssertionError(f"fangzha serve exited early:\n{output[-3000:]}")
+        try:
+            response = httpx.get(f"{base}/health", timeout=2)
+            if response.status_code == 200:
+                return response
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("fangzha serve did not answer /health in time")
+
+
+def test_quick_start_sequence_serves_a_working_api(cli_env):
+    """What `make run` does: migrate, demo --if-empty, serve; then admin signs in over HTTP."""
+    env = {**cli_env, "FANGZHA_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    fangzha(env, "migrate")
+    fangzha(env, "demo", "--if-empty")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [str(FANGZHA), "serve", "--port", str(port)],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        health = wait_for_health(base, process)
+        assert health.json() == {"status": "ok", "database": "ok"}
+        schema = httpx.get(f"{base}/schema", timeout=10)
+        assert schema.status_code == 200
+        assert "text/html" in schema.headers["content-type"]
+
+        login = httpx.post(
+            f"{base}/api/auth/login",
+            json={"username": "admin", "password": ADMIN_PASSWORD},
+            timeout=10,
+        )
+        assert login.status_code == 200, login.text
+        assert "HttpOnly" in login.headers["set-cookie"]
+        token = login.json()["token"]
+        me = httpx.get(
+            f"{base}/api/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        assert me.status_code == 200
+        assert me.json()["username"] == "admin"
+        assert me.json()["role"] == "admin"
+        assert me.json()["private_calendar_url"].startswith(f"{base}/calendar/private/")
+
+        branches = httpx.get(
+            f"{base}/api/branches", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        )
+        assert {"NJ", "NJ-LK", "NJ-LS"} <= {b["code"] for b in branches.json()["items"]}
+        assert httpx.get(f"{base}/api/branches", timeout=10).status_code == 401
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
