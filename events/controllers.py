@@ -1,7 +1,218 @@
 """HTTP surface of events: campaigns, events, occurrences, attendance, calendar import."""
 
-from typing import Any
+from typing import Annotated, Any
 
+from litestar import Controller, Request, delete, get, patch, post, put
+from litestar.params import JSONBody, Parameter, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+
+from accounts.caller import Caller
+from accounts.guards import caller_of, requires_coordinator, requires_login, requires_staff
+from core.errors import Unprocessable
+from core.pagination import Limit, Offset
+from core.params import RecordId
+from events import attendance, campaigns, listing, schedule
 from events.import_controllers import routes as import_routes
+from events.recurrence import RecurrenceError, parse_instant
+from events.schemas import (
+    AttendanceIn,
+    AttendanceOut,
+    AttendancePage,
+    CampaignCreate,
+    CampaignOut,
+    CampaignPage,
+    CampaignUpdate,
+    CancelIn,
+    EventCreate,
+    EventOut,
+    EventPage,
+    EventUpdate,
+    Kind,
+    OccurrencePage,
+    Status,
+)
 
-routes: list[Any] = [*import_routes]
+From = Annotated[str | None, QueryParameter(name="from", max_length=40, description="Window start")]
+To = Annotated[str | None, QueryParameter(name="to", max_length=40, description="Window end")]
+BranchCode = Annotated[
+    str | None, Parameter(max_length=32, description="Branch code; includes sub-branches")
+]
+CampaignId = Annotated[int | None, Parameter(ge=1, le=2**31 - 1, description="Campaign id")]
+KindFilter = Annotated[Kind | None, Parameter(description="Event kind")]
+StatusFilter = Annotated[Status | None, Parameter(description="Event status")]
+Search = Annotated[
+    str | None, Parameter(max_length=200, description="Text in title, venue or host")
+]
+
+
+def _caller(request: Request) -> Caller:
+    caller = caller_of(request)
+    assert caller is not None, "guarded by requires_login"
+    return caller
+
+
+def _instant(text: str | None, name: str) -> Any:
+    if text is None:
+        return None
+    try:
+        return parse_instant(text)
+    except RecurrenceError as exc:
+        raise Unprocessable(f"`{name}`: {exc}") from exc
+
+
+def _filter(
+    start: str | None,
+    end: str | None,
+    branch: str | None,
+    campaign: int | None,
+    kind: str | None,
+    status: str | None,
+    q: str | None,
+) -> listing.EventFilter:
+    return listing.EventFilter(
+        start=_instant(start, "from"),
+        end=_instant(end, "to"),
+        branch=branch,
+        campaign=campaign,
+        kind=kind,
+        status=status,
+        q=q,
+    )
+
+
+class CampaignController(Controller):
+    path = "/api/campaigns"
+    tags = ["campaigns"]
+    guards = [requires_login]
+
+    @get("/", operation_id="listCampaigns")
+    async def list_campaigns(
+        self, request: Request, limit: Limit = 100, offset: Offset = 0
+    ) -> CampaignPage:
+        """Campaigns of the caller's branch, its sub-branches and the branches above it."""
+        items, total = await campaigns.list_campaigns(_caller(request), limit, offset)
+        return CampaignPage(items=items, total=total, limit=limit, offset=offset)
+
+    @post("/", operation_id="createCampaign", guards=[requires_coordinator])
+    async def create_campaign(
+        self, request: Request, data: JSONBody[CampaignCreate]
+    ) -> CampaignOut:
+        """Start a campaign (coordinators, within their subtree) with optional goals."""
+        return await campaigns.create_campaign(_caller(request), data)
+
+    @get("/{campaign_id:int}", operation_id="getCampaign")
+    async def get_campaign(self, request: Request, campaign_id: RecordId) -> CampaignOut:
+        """One campaign with its goals."""
+        return await campaigns.get_campaign(_caller(request), campaign_id)
+
+    @patch("/{campaign_id:int}", operation_id="updateCampaign", guards=[requires_coordinator])
+    async def update_campaign(
+        self, request: Request, campaign_id: RecordId, data: JSONBody[CampaignUpdate]
+    ) -> CampaignOut:
+        """Change a campaign's name, dates, description or goals."""
+        return await campaigns.update_campaign(_caller(request), campaign_id, data)
+
+    @delete(
+        "/{campaign_id:int}",
+        operation_id="deleteCampaign",
+        guards=[requires_coordinator],
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def delete_campaign(self, request: Request, campaign_id: RecordId) -> None:
+        """Delete a campaign that has no events (409 while it still has some)."""
+        await campaigns.delete_campaign(_caller(request), campaign_id)
+
+
+class EventController(Controller):
+    path = "/api/events"
+    tags = ["events"]
+
+    @get("/", operation_id="listEvents")
+    async def list_events(
+        self,
+        request: Request,
+        start: From = None,
+        end: To = None,
+        branch: BranchCode = None,
+        campaign: CampaignId = None,
+        kind: KindFilter = None,
+        status: StatusFilter = None,
+        q: Search = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> EventPage:
+        """Events the caller may see (the public: published public ones), filtered and paged."""
+        found = _filter(start, end, branch, campaign, kind, status, q)
+        items, total = await listing.list_events(caller_of(request), found, limit, offset)
+        return EventPage(items=items, total=total, limit=limit, offset=offset)
+
+    @post("/", operation_id="createEvent", guards=[requires_coordinator])
+    async def create_event(self, request: Request, data: JSONBody[EventCreate]) -> EventOut:
+        """Plan an event (coordinators, within their subtree); 409 if it clashes."""
+        return await schedule.create_event(_caller(request), data)
+
+    @get("/{event_id:int}", operation_id="getEvent")
+    async def get_event(self, request: Request, event_id: RecordId) -> EventOut:
+        """One event, if the caller may see it."""
+        return await schedule.get_event(caller_of(request), event_id)
+
+    @patch("/{event_id:int}", operation_id="updateEvent", guards=[requires_coordinator])
+    async def update_event(
+        self, request: Request, event_id: RecordId, data: JSONBody[EventUpdate]
+    ) -> EventOut:
+        """Change an event; calendar-visible changes bump its sequence."""
+        return await schedule.update_event(_caller(request), event_id, data)
+
+    @post(
+        "/{event_id:int}/cancel",
+        operation_id="cancelEvent",
+        guards=[requires_coordinator],
+        status_code=HTTP_200_OK,
+    )
+    async def cancel_event(
+        self, request: Request, event_id: RecordId, data: JSONBody[CancelIn | None] = None
+    ) -> EventOut:
+        """Cancel an event; it stays, with status cancelled, so calendars remove it."""
+        return await schedule.cancel_event(_caller(request), event_id, data or CancelIn())
+
+    @put(
+        "/{event_id:int}/attendance",
+        operation_id="recordAttendance",
+        guards=[requires_staff],
+        status_code=HTTP_200_OK,
+    )
+    async def record_attendance(
+        self, request: Request, event_id: RecordId, data: JSONBody[AttendanceIn]
+    ) -> AttendanceOut:
+        """Record (or correct) who came to one occurrence that has taken place."""
+        return await attendance.record_attendance(_caller(request), event_id, data)
+
+    @get("/{event_id:int}/attendance", operation_id="listAttendance", guards=[requires_staff])
+    async def list_attendance(
+        self, request: Request, event_id: RecordId, limit: Limit = 100, offset: Offset = 0
+    ) -> AttendancePage:
+        """The attendance records of an event, one per occurrence."""
+        items, total = await attendance.list_attendance(_caller(request), event_id, limit, offset)
+        return AttendancePage(items=items, total=total, limit=limit, offset=offset)
+
+
+@get("/api/occurrences", operation_id="listOccurrences", tags=["events"])
+async def list_occurrences(
+    request: Request,
+    start: Annotated[str, QueryParameter(name="from", max_length=40, description="Window start")],
+    end: Annotated[str, QueryParameter(name="to", max_length=40, description="Window end")],
+    branch: BranchCode = None,
+    campaign: CampaignId = None,
+    kind: KindFilter = None,
+    status: StatusFilter = None,
+    q: Search = None,
+    limit: Limit = 500,
+    offset: Offset = 0,
+) -> OccurrencePage:
+    """Occurrences in a window of at most 366 days, repeating events expanded in their zone."""
+    found = _filter(start, end, branch, campaign, kind, status, q)
+    items, total = await listing.list_occurrences(caller_of(request), found, limit, offset)
+    return OccurrencePage(items=items, total=total, limit=limit, offset=offset)
+
+
+routes: list[Any] = [CampaignController, EventController, list_occurrences, *import_routes]

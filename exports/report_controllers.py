@@ -1,5 +1,104 @@
-"""Placeholder until its slice lands."""
+"""HTTP surface of reports: campaign progress, the summary and per-event impact."""
 
-from typing import Any
+from typing import Annotated, Any
 
-routes: list[Any] = []
+import msgspec
+from litestar import Controller, Request, get
+from litestar.params import Parameter, QueryParameter
+
+from accounts.caller import Caller
+from accounts.guards import caller_of, requires_staff
+from accounts.scoping import subtree_ids_by_code, visible_branch_ids
+from core.errors import Unprocessable
+from core.pagination import Limit, Offset
+from core.params import RecordId
+from events.campaigns import get_campaign
+from events.recurrence import RecurrenceError, parse_instant
+from exports import reports
+
+From = Annotated[str | None, QueryParameter(name="from", max_length=40, description="From")]
+To = Annotated[str | None, QueryParameter(name="to", max_length=40, description="To (exclusive)")]
+BranchCode = Annotated[
+    str | None, Parameter(max_length=32, description="Branch code; includes sub-branches")
+]
+CampaignId = Annotated[int | None, Parameter(ge=1, le=2**31 - 1, description="Campaign id")]
+
+
+class ImpactPage(msgspec.Struct):
+    items: list[reports.EventImpact]
+    total: int
+    limit: int
+    offset: int
+
+
+def _caller(request: Request) -> Caller:
+    caller = caller_of(request)
+    assert caller is not None, "guarded by requires_staff"
+    return caller
+
+
+async def _scope(
+    caller: Caller, start: str | None, end: str | None, branch: str | None, campaign: int | None
+) -> reports.Scope:
+    try:
+        window = [None if t is None else parse_instant(t) for t in (start, end)]
+    except RecurrenceError as exc:
+        raise Unprocessable(f"from/to: {exc}") from exc
+    if window[0] is not None and window[1] is not None and window[1] <= window[0]:
+        raise Unprocessable("`to` must be after `from`.")
+    branch_ids = await visible_branch_ids(caller)
+    if branch:
+        subtree = await subtree_ids_by_code(branch)
+        if subtree is None:
+            raise Unprocessable(f"There is no branch with code {branch}.")
+        branch_ids = subtree if branch_ids is None else [b for b in subtree if b in branch_ids]
+    return reports.Scope(
+        branch_ids=branch_ids, campaign_id=campaign, start=window[0], end=window[1]
+    )
+
+
+class ReportController(Controller):
+    path = "/api"
+    tags = ["reports"]
+    guards = [requires_staff]
+
+    @get("/campaigns/{campaign_id:int}/progress", operation_id="campaignProgress")
+    async def campaign_progress(self, request: Request, campaign_id: RecordId) -> reports.Progress:
+        """A campaign's goals against what its events achieved in the caller's subtree."""
+        caller = _caller(request)
+        campaign = await get_campaign(caller, campaign_id)
+        scope = reports.Scope(branch_ids=await visible_branch_ids(caller), campaign_id=campaign_id)
+        goals: dict[str, Any] = msgspec.structs.asdict(campaign.goals)
+        return await reports.campaign_progress(scope, goals)
+
+    @get("/reports/summary", operation_id="reportSummary")
+    async def summary(
+        self,
+        request: Request,
+        start: From = None,
+        end: To = None,
+        branch: BranchCode = None,
+        campaign: CampaignId = None,
+    ) -> reports.Summary:
+        """Events held, attendees and interceptions, by fraud type, branch, month and age."""
+        scope = await _scope(_caller(request), start, end, branch, campaign)
+        return await reports.summary(scope)
+
+    @get("/reports/events", operation_id="reportEvents")
+    async def events(
+        self,
+        request: Request,
+        start: From = None,
+        end: To = None,
+        branch: BranchCode = None,
+        campaign: CampaignId = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> ImpactPage:
+        """Per event: occurrences held, attendance, attributed interceptions, amount saved."""
+        scope = await _scope(_caller(request), start, end, branch, campaign)
+        items, total = await reports.event_impact(scope, limit, offset)
+        return ImpactPage(items=items, total=total, limit=limit, offset=offset)
+
+
+routes: list[Any] = [ReportController]

@@ -4,14 +4,13 @@ import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
-
 from accounts.passwords import hash_password
 from accounts.tables import Branch, User
 from accounts.tokens import new_calendar_token
 from app.demo import nujiang
 from core.clock import utcnow
 from core.money import parse_amount
+from events.recurrence import series_ends_at
 from events.tables import Attendance, Campaign, Event
 from interceptions.tables import Interception, InterceptionChange
 
@@ -98,14 +97,6 @@ async def _campaigns(branch_ids: dict[str, int]) -> dict[str, int]:
     return ids
 
 
-def _series_end(start: datetime, duration: timedelta, rule: str | None) -> datetime | None:
-    if rule is None:
-        return start + duration
-    occurrences = list(rrulestr(rule, dtstart=start.replace(tzinfo=None)))
-    last = occurrences[-1].replace(tzinfo=start.tzinfo)
-    return last + duration
-
-
 async def _events(
     branch_ids: dict[str, int], user_ids: dict[str, int], campaign_ids: dict[str, int]
 ) -> list[int]:
@@ -128,7 +119,8 @@ async def _events(
         ) = spec
         start = _local(local_start)
         duration = timedelta(hours=hours)
-        stamp = start - timedelta(days=14)
+        # Planned two weeks ahead; never stamped later than now, as a real edit could not be.
+        stamp = min(start - timedelta(days=14), utcnow())
         rows = await Event.insert(
             Event(
                 uid=f"nujiang-demo-{number:03d}@fangzha",
@@ -141,7 +133,7 @@ async def _events(
                 venue_type=venue[2],
                 starts_at=start,
                 ends_at=start + duration,
-                series_ends_at=_series_end(start, duration, rule),
+                series_ends_at=series_ends_at(start, start + duration, "Asia/Shanghai", rule),
                 timezone="Asia/Shanghai",
                 rrule=rule,
                 exdates="[]",

@@ -1,0 +1,132 @@
+"""Finding events: the filtered, paginated list and the occurrences in a window."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+
+from accounts.caller import Caller
+from accounts.scoping import subtree_ids_by_code
+from core.errors import Unprocessable
+from events.conflicts import schedule_of
+from events.event_rows import COLUMNS, to_event_out, venue_of
+from events.recurrence import MAX_OCCURRENCES, RecurrenceError, local_iso, occurrences
+from events.schemas import EventOut, OccurrenceOut
+from events.tables import Event
+from events.visibility import visible_events
+
+MAX_WINDOW = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    start: datetime | None = None
+    end: datetime | None = None
+    branch: str | None = None
+    campaign: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    q: str | None = None
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+async def _where(caller: Caller | None, f: EventFilter) -> list[Any]:
+    clauses: list[Any] = []
+    visible = await visible_events(caller)
+    if visible is not None:
+        clauses.append(visible)
+    if f.start is not None:
+        clauses.append(Event.series_ends_at.is_null() | (Event.series_ends_at > f.start))
+    if f.end is not None:
+        clauses.append(Event.starts_at < f.end)
+    if f.branch:
+        ids = await subtree_ids_by_code(f.branch)
+        if ids is None:
+            raise Unprocessable(f"There is no branch with code {f.branch[:40]}.")
+        clauses.append(Event.branch.is_in(ids))
+    if f.campaign is not None:
+        clauses.append(Event.campaign == f.campaign)
+    if f.kind:
+        clauses.append(Event.kind == f.kind)
+    if f.status:
+        clauses.append(Event.status == f.status)
+    if f.q and f.q.strip():
+        pattern = _like_pattern(f.q.strip())
+        clauses.append(
+            WhereRaw(
+                "(lower(title) LIKE {} ESCAPE '\\' OR lower(venue_name) LIKE {} ESCAPE '\\' "
+                "OR lower(venue_address) LIKE {} ESCAPE '\\' OR lower(host) LIKE {} ESCAPE '\\')",
+                pattern,
+                pattern,
+                pattern,
+                pattern,
+            )
+        )
+    return clauses
+
+
+async def list_events(
+    caller: Caller | None, f: EventFilter, limit: int, offset: int
+) -> tuple[list[EventOut], int]:
+    clauses = await _where(caller, f)
+    query = Event.select(*COLUMNS).order_by(Event.starts_at).order_by(Event.id)
+    count = Event.count()
+    for clause in clauses:
+        query = query.where(clause)
+        count = count.where(clause)
+    rows = await query.limit(limit).offset(offset)
+    return [to_event_out(r) for r in rows], await count
+
+
+def check_window(start: datetime, end: datetime) -> None:
+    if end <= start:
+        raise Unprocessable("`to` must be after `from`.")
+    if end - start > MAX_WINDOW:
+        raise Unprocessable("The window may span at most 366 days; ask for a shorter one.")
+
+
+async def list_occurrences(
+    caller: Caller | None, f: EventFilter, limit: int, offset: int
+) -> tuple[list[OccurrenceOut], int]:
+    """Every occurrence overlapping [f.start, f.end), in start order; exdates left out."""
+    assert f.start is not None
+    assert f.end is not None
+    check_window(f.start, f.end)
+    query = Event.select(*COLUMNS).order_by(Event.starts_at).order_by(Event.id)
+    for clause in await _where(caller, f):
+        query = query.where(clause)
+    found: list[tuple[datetime, int, OccurrenceOut]] = []
+    for row in await query:
+        try:
+            spans = occurrences(schedule_of(row), f.start, f.end, MAX_OCCURRENCES - len(found))
+        except RecurrenceError as exc:
+            raise Unprocessable(
+                f"More than {MAX_OCCURRENCES} occurrences fall in this window; choose a shorter "
+                "one or filter by branch, campaign or kind."
+            ) from exc
+        zone = row["timezone"]
+        for start, end in spans:
+            item = OccurrenceOut(
+                event_id=row["id"],
+                uid=row["uid"],
+                title=row["title"],
+                kind=row["kind"],
+                branch_id=row["branch"],
+                campaign_id=row["campaign"],
+                venue=venue_of(row),
+                host=row["host"],
+                starts_at=local_iso(start, zone),
+                ends_at=local_iso(end, zone),
+                timezone=zone,
+                status=row["status"],
+                visibility=row["visibility"],
+                recurring=bool(row["rrule"]),
+            )
+            found.append((start, row["id"], item))
+    found.sort(key=lambda entry: (entry[0], entry[1]))
+    return [entry[2] for entry in found[offset : offset + limit]], len(found)

@@ -1,0 +1,333 @@
+"""RRULE values: validation, and expansion into occurrences in the event's own time zone.
+
+Rules are expanded on local wall-clock time (a Europe/Berlin 10:00 lecture stays
+at 10:00 across the change to summer time) and only then turned into UTC
+instants. Every expansion is bounded by a horizon, so a rule without an end
+cannot make the server iterate for ever.
+"""
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrule, rrulestr
+
+MAX_COUNT = 1000
+MAX_INTERVAL = 1000
+MAX_OCCURRENCES = 5000
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+_PARTS = {
+    "FREQ",
+    "INTERVAL",
+    "COUNT",
+    "UNTIL",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYMONTH",
+    "BYSETPOS",
+    "WKST",
+}
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+class RecurrenceError(ValueError):
+    """A rule, zone or date a coordinator has to correct; the message says how."""
+
+
+def zone_of(name: str) -> ZoneInfo:
+    try:
+        if not name or name != name.strip() or ".." in name or name.startswith("/"):
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise RecurrenceError(
+            f'"{name[:64]}" is not a time zone name; use an IANA name such as "Asia/Shanghai".'
+        ) from exc
+
+
+def normalise_rrule(value: str) -> str:
+    """The bare RRULE value in canonical form, or RecurrenceError saying what is wrong."""
+    text = value.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    if not text:
+        raise RecurrenceError("The repeat rule is empty; leave rrule out for a one-off event.")
+    if any(ch in text for ch in "\r\n:") or "DTSTART" in text.upper():
+        raise RecurrenceError(
+            "rrule takes only the RRULE value, e.g. FREQ=WEEKLY;COUNT=6; the start comes "
+            "from starts_at."
+        )
+    parts: dict[str, str] = {}
+    for piece in text.split(";"):
+        name, sep, part = piece.partition("=")
+        name = name.strip().upper()
+        part = part.strip().upper()
+        if not sep or not name or not part:
+            raise RecurrenceError(f'"{piece[:40]}" in the repeat rule is not NAME=VALUE.')
+        if name in {"BYHOUR", "BYMINUTE", "BYSECOND"}:
+            raise RecurrenceError(
+                f"{name} is not supported: occurrences start at starts_at's time."
+            )
+        if name in {"BYYEARDAY", "BYWEEKNO"}:
+            raise RecurrenceError(f"{name} is not supported; use BYMONTH, BYMONTHDAY or BYDAY.")
+        if name not in _PARTS:
+            raise RecurrenceError(f'"{name[:20]}" is not a part of a repeat rule (RFC 5545).')
+        if name in parts:
+            raise RecurrenceError(f"{name} appears twice in the repeat rule.")
+        parts[name] = part
+    if parts.get("FREQ") not in _FREQUENCIES:
+        raise RecurrenceError("The repeat rule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.")
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise RecurrenceError("A repeat rule may have COUNT or UNTIL, not both.")
+    _check_int(parts, "COUNT", MAX_COUNT)
+    _check_int(parts, "INTERVAL", MAX_INTERVAL)
+    if "UNTIL" in parts:
+        _parse_until(parts["UNTIL"], ZoneInfo("UTC"))
+    if parts["FREQ"] in {"DAILY", "WEEKLY"} and (
+        "BYSETPOS" in parts or any(not d.isalpha() for d in parts.get("BYDAY", "").split(",") if d)
+    ):
+        raise RecurrenceError("BYSETPOS and numbered days such as 2TU need FREQ=MONTHLY or YEARLY.")
+    canonical = ";".join(f"{k}={v}" for k, v in parts.items())
+    _parse_rule(
+        ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL"), datetime(2025, 1, 1)
+    )
+    return canonical
+
+
+def _check_int(parts: dict[str, str], name: str, largest: int) -> None:
+    if name in parts and not (parts[name].isdigit() and 1 <= int(parts[name]) <= largest):
+        raise RecurrenceError(f"{name} must be a whole number from 1 to {largest}.")
+
+
+def _parse_until(value: str, tz: ZoneInfo) -> datetime:
+    """UNTIL as a local wall-clock time in the event's zone (naive)."""
+    try:
+        if len(value) == 8:
+            day = datetime.strptime(value, "%Y%m%d")
+            return day.replace(hour=23, minute=59, second=59)
+        if value.endswith("Z"):
+            instant = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            return instant.astimezone(tz).replace(tzinfo=None)
+        return datetime.strptime(value, "%Y%m%dT%H%M%S")
+    except ValueError as exc:
+        raise RecurrenceError(
+            f'UNTIL="{value[:20]}" is not a date (20250630) or a UTC time (20250630T160000Z).'
+        ) from exc
+
+
+def _parse_rule(body: str, local_start: datetime) -> rrule:
+    try:
+        rule = rrulestr(body, dtstart=local_start)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        raise RecurrenceError(f"The repeat rule is not valid: {exc}.") from exc
+    if not isinstance(rule, rrule):
+        raise RecurrenceError("The repeat rule is not valid.")
+    return rule
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When an event happens: its first occurrence, zone, rule and cancelled starts."""
+
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str = "Asia/Shanghai"
+    rrule: str | None = None
+    exdates: frozenset[datetime] = field(default_factory=frozenset)
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+
+class _Rule:
+    """A schedule's rule without COUNT/UNTIL, which the iteration applies itself."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        assert schedule.rrule
+        self.tz = zone_of(schedule.timezone)
+        self.local_start = schedule.starts_at.astimezone(self.tz).replace(tzinfo=None)
+        parts = dict(p.split("=", 1) for p in normalise_rrule(schedule.rrule).split(";"))
+        count = parts.pop("COUNT", None)
+        until = parts.pop("UNTIL", None)
+        self.count = int(count) if count else None
+        self.until = _parse_until(until, self.tz) if until else None
+        body = ";".join(f"{k}={v}" for k, v in parts.items())
+        self.rule = _parse_rule(body, self.local_start)
+
+    def starts(self, horizon: datetime) -> Iterator[datetime]:
+        """UTC starts from the first up to `horizon` (inclusive), exdates not removed."""
+        # A day of margin covers any offset between the zone and UTC.
+        cap = horizon.astimezone(self.tz).replace(tzinfo=None) + timedelta(days=1)
+        stop = min(cap, self.until) if self.until else cap
+        if stop < self.local_start:
+            stop = self.local_start
+        bounded = self.rule.replace(until=stop)
+        produced = 0
+        first = True
+        for local in bounded:
+            if first and local != self.local_start:
+                # RFC 5545: DTSTART is always the first instance.
+                yield from self._emit(self.local_start, horizon)
+                produced += 1
+            first = False
+            if self.count is not None and produced >= self.count:
+                return
+            instant = local.replace(tzinfo=self.tz).astimezone(UTC)
+            if instant > horizon:
+                return
+            yield instant
+            produced += 1
+        if first:
+            yield from self._emit(self.local_start, horizon)
+
+    def _emit(self, local: datetime, horizon: datetime) -> Iterator[datetime]:
+        instant = local.replace(tzinfo=self.tz).astimezone(UTC)
+        if instant <= horizon:
+            yield instant
+
+
+class TooManyOccurrencesError(RecurrenceError):
+    pass
+
+
+def occurrences(
+    schedule: Schedule, start: datetime, end: datetime, limit: int = MAX_OCCURRENCES
+) -> list[tuple[datetime, datetime]]:
+    """(start, end) UTC pairs of the occurrences overlapping [start, end), exdates removed."""
+    duration = schedule.duration
+    if not schedule.rrule:
+        first = schedule.starts_at.astimezone(UTC)
+        if first < end and first + duration > start and first not in schedule.exdates:
+            return [(first, first + duration)]
+        return []
+    found: list[tuple[datetime, datetime]] = []
+    for instant in _Rule(schedule).starts(end):
+        if instant >= end:
+            break
+        if instant + duration <= start or instant in schedule.exdates:
+            continue
+        if len(found) >= limit:
+            raise TooManyOccurrencesError(
+                f"More than {limit} occurrences fall in this window; choose a shorter one."
+            )
+        found.append((instant, instant + duration))
+    return found
+
+
+def is_occurrence(schedule: Schedule, instant: datetime) -> bool:
+    """Whether `instant` is a start of the series (ignoring exdates)."""
+    target = instant.astimezone(UTC)
+    if not schedule.rrule:
+        return target == schedule.starts_at.astimezone(UTC)
+    last = None
+    for last in _Rule(schedule).starts(target):  # noqa: B007 - only the last one matters
+        pass
+    return last == target
+
+
+def starts_until(schedule: Schedule, horizon: datetime) -> set[datetime]:
+    """Every start of the series up to `horizon` (ignoring exdates), for membership tests."""
+    if not schedule.rrule:
+        first = schedule.starts_at.astimezone(UTC)
+        return {first} if first <= horizon else set()
+    return set(_Rule(schedule).starts(horizon.astimezone(UTC)))
+
+
+def first_start_matches(schedule: Schedule) -> bool:
+    """Whether the rule itself produces starts_at, as RFC 5545 expects.
+
+    Checked by hand for plain filters: dateutil searches up to the year 9999
+    for a rule that never matches, which takes a noticeable fraction of a second.
+    """
+    if not schedule.rrule:
+        return True
+    parsed = _Rule(schedule)
+    parts = dict(p.split("=", 1) for p in normalise_rrule(schedule.rrule).split(";"))
+    day = parsed.local_start
+    if "BYMONTH" in parts and day.month not in {int(m) for m in parts["BYMONTH"].split(",")}:
+        return False
+    if "BYMONTHDAY" in parts:
+        last = calendar.monthrange(day.year, day.month)[1]
+        wanted = {int(d) for d in parts["BYMONTHDAY"].split(",")}
+        if day.day not in wanted and day.day - last - 1 not in wanted:
+            return False
+    weekdays = parts.get("BYDAY", "")
+    if "BYSETPOS" not in parts and all(d.isalpha() for d in weekdays.split(",") if d):
+        return not weekdays or _WEEKDAYS[day.weekday()] in weekdays.split(",")
+    only_first = parsed.rule.replace(until=parsed.local_start)
+    return list(only_first)[:1] == [parsed.local_start]
+
+
+def check_schedule(schedule: Schedule) -> None:
+    """RecurrenceError unless the zone, the rule and the first start fit together."""
+    zone_of(schedule.timezone)
+    if schedule.rrule and not first_start_matches(schedule):
+        local = schedule.starts_at.astimezone(zone_of(schedule.timezone))
+        raise RecurrenceError(
+            f"starts_at ({local:%Y-%m-%d %H:%M}, {_WEEKDAYS[local.weekday()]}) is not an "
+            f"occurrence of {schedule.rrule}; the first occurrence must be starts_at."
+        )
+
+
+def series_ends_at(
+    starts_at: datetime, ends_at: datetime, timezone: str, rule: str | None
+) -> datetime | None:
+    """When the last occurrence ends; None for a rule without COUNT or UNTIL."""
+    if not rule:
+        return ends_at.astimezone(UTC)
+    schedule = Schedule(starts_at, ends_at, timezone, rule)
+    parsed = _Rule(schedule)
+    if parsed.count is None and parsed.until is None:
+        return None
+    last = starts_at.astimezone(UTC)
+    for last in parsed.starts(LATEST):  # noqa: B007 - only the last one matters
+        pass
+    return last + schedule.duration
+
+
+def utc_instant(value: datetime, name: str) -> datetime:
+    """`value` in UTC, or RecurrenceError when it lies outside the years 2000–2099."""
+    try:
+        instant = value.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise RecurrenceError(f"{name} is out of range.") from exc
+    if not EARLIEST <= instant < LATEST:
+        raise RecurrenceError(f"{name} must be between the years 2000 and 2099.")
+    return instant
+
+
+def local_iso(instant: datetime, timezone: str) -> str:
+    """ISO 8601 with the offset of the event's own zone."""
+    return instant.astimezone(zone_of(timezone)).isoformat()
+
+
+def parse_instant(text: str, default_zone: str = "Asia/Shanghai") -> datetime:
+    """A query-string time: ISO 8601, a date (midnight) or a naive time in the default zone."""
+    value = text.strip()
+    if "T" in value and value.count(" ") == 1:
+        # An unencoded "+08:00" arrives as " 08:00".
+        value = value.replace(" ", "+")
+    try:
+        if len(value) == 10:
+            parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
+        else:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone_of(default_zone))
+        instant = parsed.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise RecurrenceError(
+            f'"{value[:40]}" is not a date or time; write e.g. 2025-03-01 or '
+            "2025-03-01T09:00:00+08:00."
+        ) from exc
+    if not EARLIEST - timedelta(days=3660) <= instant <= LATEST + timedelta(days=3660):
+        raise RecurrenceError(f'"{value[:40]}" is too far in the past or future.')
+    return instant

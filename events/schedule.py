@@ -1,0 +1,305 @@
+"""Planning events: create, read, update and cancel, with the rules SPEC.md sets.
+
+`sequence` (the iCalendar SEQUENCE) goes up by one on a change a calendar
+client must see: title, times, time zone, venue, status, repeat rule or
+exdates. Description, host, kind, capacity, languages, audiences, campaign,
+branch and visibility do not bump it: RFC 5545 counts only changes of time,
+place and status as significant, and LAST-MODIFIED carries the rest.
+"""
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+import msgspec
+
+from accounts.caller import Caller
+from accounts.tables import Branch
+from core.errors import Conflict, NotFound, Unprocessable
+from core.transactions import write_transaction
+from events.campaigns import require_campaign_for_event
+from events.conflicts import Booking, find_conflicts
+from events.event_rows import COLUMNS, exdates_of, to_event_out, visible_row
+from events.recurrence import (
+    EARLIEST,
+    LATEST,
+    RecurrenceError,
+    Schedule,
+    check_schedule,
+    local_iso,
+    normalise_rrule,
+    series_ends_at,
+    starts_until,
+    utc_instant,
+)
+from events.schemas import CancelIn, EventCreate, EventOut, EventUpdate
+from events.tables import Event
+from events.visibility import require_planner_of
+
+MAX_DURATION = timedelta(days=31)
+_COLUMN_NAMES = frozenset(c._meta.name for c in Event._meta.columns)
+
+# Fields whose change a subscribed calendar must pick up.
+SEQUENCED = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue_name",
+    "venue_address",
+    "venue_type",
+    "status",
+    "rrule",
+    "exdates",
+)
+# Fields that decide whether two events clash.
+SCHEDULING = (
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "rrule",
+    "exdates",
+    "venue_name",
+    "branch",
+    "host",
+    "status",
+)
+
+
+def _state_schedule(state: dict[str, Any]) -> Schedule:
+    return Schedule(
+        starts_at=state["starts_at"],
+        ends_at=state["ends_at"],
+        timezone=state["timezone"],
+        rrule=state["rrule"],
+        exdates=frozenset(datetime.fromisoformat(x) for x in json.loads(state["exdates"])),
+    )
+
+
+def _check_times(state: dict[str, Any]) -> None:
+    starts, ends = state["starts_at"], state["ends_at"]
+    if ends <= starts:
+        raise Unprocessable("ends_at must be after starts_at.")
+    if ends - starts > MAX_DURATION:
+        raise Unprocessable("An event (one occurrence) may last at most 31 days.")
+    if not EARLIEST <= starts < LATEST:
+        raise Unprocessable("starts_at must be between the years 2000 and 2099.")
+
+
+def _utc(value: datetime, name: str) -> datetime:
+    try:
+        return utc_instant(value, name)
+    except RecurrenceError as exc:
+        raise Unprocessable(str(exc)) from exc
+
+
+def _normalise_rule(state: dict[str, Any]) -> None:
+    rule = state["rrule"]
+    try:
+        state["rrule"] = normalise_rrule(rule) if rule and rule.strip() else None
+        check_schedule(_state_schedule({**state, "exdates": "[]"}))
+    except RecurrenceError as exc:
+        raise Unprocessable(str(exc)) from exc
+
+
+def _exdates_json(state: dict[str, Any], wanted: list[datetime], strict: bool) -> str:
+    """Cancelled starts as UTC ISO strings; each must be a start of the series."""
+    if wanted and not state["rrule"]:
+        if strict:
+            raise Unprocessable("exdates apply only to repeating events (set rrule).")
+        return "[]"
+    wanted = [_utc(instant, "exdate") for instant in wanted]
+    schedule = _state_schedule({**state, "exdates": "[]"})
+    # One expansion for the whole list: a thousand exdates stay cheap.
+    starts = starts_until(schedule, max(wanted)) if wanted else set()
+    kept: set[datetime] = set()
+    for instant in wanted:
+        if instant.astimezone(UTC) in starts:
+            kept.add(instant.astimezone(UTC))
+        elif strict:
+            raise Unprocessable(
+                f"exdate {local_iso(instant, state['timezone'])} is not an occurrence of this "
+                "event; use the exact start of the occurrence to cancel."
+            )
+    return json.dumps([x.isoformat() for x in sorted(kept)])
+
+
+async def _require_branch(branch_id: int) -> None:
+    if not await Branch.exists().where(Branch.id == branch_id):
+        raise Unprocessable(f"Branch {branch_id} does not exist.")
+
+
+async def _require_campaign(caller: Caller, campaign_id: int | None) -> None:
+    if campaign_id is None:
+        return
+    try:
+        await require_campaign_for_event(caller, campaign_id)
+    except NotFound as exc:
+        raise Unprocessable(f"Campaign {campaign_id} does not exist or is not yours.") from exc
+
+
+async def _refuse_conflicts(state: dict[str, Any], exclude_id: int | None) -> None:
+    booking = Booking(_state_schedule(state), state["branch"], state["venue_name"], state["host"])
+    clashes = await find_conflicts(booking, exclude_id)
+    if not clashes:
+        return
+    listed = [
+        {
+            "id": c["id"],
+            "title": c["title"],
+            "starts_at": local_iso(c["row"]["starts_at"], c["row"]["timezone"]),
+            "clash_at": local_iso(c["clash_at"], state["timezone"]),
+        }
+        for c in clashes
+    ]
+    names = "; ".join(f"“{c['title']}” (#{c['id']}, starts {c['starts_at']})" for c in listed)
+    raise Conflict(
+        f"This clashes with {names} at the same venue or with the same host; the first "
+        f"clash is the occurrence at {listed[0]['clash_at']}. Change the time or place, or "
+        'send "allow_conflicts": true to keep both.',
+        extra=listed,
+    )
+
+
+def _with_series_end(state: dict[str, Any]) -> None:
+    state["series_ends_at"] = series_ends_at(
+        state["starts_at"], state["ends_at"], state["timezone"], state["rrule"]
+    )
+
+
+async def create_event(caller: Caller, data: EventCreate) -> EventOut:
+    branch_id = data.branch_id or caller.branch_id
+    await require_planner_of(caller, branch_id)
+    await _require_branch(branch_id)
+    await _require_campaign(caller, data.campaign_id)
+    now = datetime.now(UTC)
+    state: dict[str, Any] = {
+        "uid": data.uid or f"{uuid4()}@fangzha",
+        "title": data.title,
+        "kind": data.kind,
+        "campaign": data.campaign_id,
+        "branch": branch_id,
+        "venue_name": data.venue.name.strip(),
+        "venue_address": data.venue.address.strip(),
+        "venue_type": data.venue.venue_type,
+        "starts_at": _utc(data.starts_at, "starts_at"),
+        "ends_at": _utc(data.ends_at, "ends_at"),
+        "timezone": data.timezone,
+        "rrule": data.rrule,
+        "capacity": data.capacity,
+        "languages": json.dumps(list(dict.fromkeys(data.languages))),
+        "audiences": json.dumps(list(dict.fromkeys(data.audiences))),
+        "host": data.host.strip(),
+        "description": data.description,
+        "status": data.status,
+        "visibility": data.visibility,
+        "sequence": 0,
+        "created_by": caller.id,
+        "created_at": now,
+        "updated_at": now,
+    }
+    _check_times(state)
+    _normalise_rule(state)
+    state["exdates"] = _exdates_json(state, data.exdates, strict=True)
+    _with_series_end(state)
+    async with write_transaction(Event):
+        if await Event.exists().where(Event.uid == state["uid"]):
+            raise Conflict(f"An event with uid {state['uid']} already exists.")
+        if state["status"] == "scheduled" and not data.allow_conflicts:
+            await _refuse_conflicts(state, None)
+        rows = await Event.insert(Event(**state)).returning(Event.id)
+    return await get_event(caller, rows[0]["id"])
+
+
+async def get_event(caller: Caller | None, event_id: int) -> EventOut:
+    return to_event_out(await visible_row(caller, event_id))
+
+
+def _changes(data: EventUpdate) -> dict[str, Any]:
+    """The update as column values; only the fields the caller sent."""
+    sent = {
+        f: getattr(data, f)
+        for f in data.__struct_fields__
+        if getattr(data, f) is not msgspec.UNSET and f not in {"allow_conflicts", "venue"}
+    }
+    renamed = {"branch_id": "branch", "campaign_id": "campaign"}
+    changes = {renamed.get(k, k): v for k, v in sent.items()}
+    for key in ("starts_at", "ends_at"):
+        if key in changes:
+            changes[key] = _utc(changes[key], key)
+    for key in ("languages", "audiences"):
+        if key in changes:
+            changes[key] = json.dumps(list(dict.fromkeys(changes[key])))
+    if "host" in changes:
+        changes["host"] = changes["host"].strip()
+    if isinstance(data.venue, msgspec.Struct):
+        changes["venue_name"] = data.venue.name.strip()
+        changes["venue_address"] = data.venue.address.strip()
+        changes["venue_type"] = data.venue.venue_type
+    return changes
+
+
+def _same(before: Any, after: Any) -> bool:
+    if isinstance(before, datetime) and isinstance(after, datetime):
+        return before.astimezone(UTC) == after.astimezone(UTC)
+    return bool(before == after)
+
+
+async def update_event(caller: Caller, event_id: int, data: EventUpdate) -> EventOut:
+    async with write_transaction(Event):
+        row = await visible_row(caller, event_id)
+        await require_planner_of(caller, row["branch"])
+        changes = _changes(data)
+        if "branch" in changes:
+            await require_planner_of(caller, changes["branch"])
+            await _require_branch(changes["branch"])
+        if changes.get("campaign") is not None:
+            await _require_campaign(caller, changes["campaign"])
+        state = {**row, **changes}
+        wanted = changes.pop("exdates", None)
+        _check_times(state)
+        _normalise_rule(state)
+        state["exdates"] = _exdates_json(
+            state, exdates_of(row) if wanted is None else wanted, strict=wanted is not None
+        )
+        if set(exdates_of(state)) == set(exdates_of(row)):
+            # The same instants, perhaps spelt differently by an import: no change.
+            state["exdates"] = row["exdates"]
+        _with_series_end(state)
+        changed = [k for k in state if k in _COLUMN_NAMES and not _same(row.get(k), state[k])]
+        if not changed:
+            return to_event_out(row)
+        rescheduled = any(k in SCHEDULING for k in changed)
+        if state["status"] == "scheduled" and rescheduled and not data.allow_conflicts:
+            await _refuse_conflicts(state, event_id)
+        values = {getattr(Event, k): state[k] for k in changed}
+        if state["status"] == "cancelled" and row["status"] != "cancelled":
+            values[Event.cancelled_at] = datetime.now(UTC)
+        if any(k in SEQUENCED for k in changed):
+            values[Event.sequence] = row["sequence"] + 1
+        values[Event.updated_at] = datetime.now(UTC)
+        await Event.update(values).where(Event.id == event_id)
+    return await get_event(caller, event_id)
+
+
+async def cancel_event(caller: Caller, event_id: int, data: CancelIn) -> EventOut:
+    """Cancelling keeps the event so that calendars learn of it; repeating it changes nothing."""
+    async with write_transaction(Event):
+        row = await visible_row(caller, event_id)
+        await require_planner_of(caller, row["branch"])
+        if row["status"] != "cancelled":
+            now = datetime.now(UTC)
+            await Event.update(
+                {
+                    Event.status: "cancelled",
+                    Event.cancel_reason: data.reason.strip(),
+                    Event.cancelled_at: now,
+                    Event.sequence: row["sequence"] + 1,
+                    Event.updated_at: now,
+                }
+            ).where(Event.id == event_id)
+    return await get_event(caller, event_id)
+
+
+__all__ = ["COLUMNS", "cancel_event", "create_event", "get_event", "update_event"]
