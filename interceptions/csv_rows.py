@@ -1,0 +1,124 @@
+"""Checking one CSV row against the rules of an interception, with lookups done in bulk."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from accounts.caller import Caller
+from interceptions.csv_columns import AGE_BAND_LABELS, CHANNEL_LABELS, FRAUD_TYPE_LABELS, code_for
+from interceptions.csv_reading import parse_time
+from interceptions.rules import RuleError, check_amount, check_occurred_at, event_problem
+
+_ID = re.compile(r"[0-9]{1,10}")
+TEXT_LIMITS = {"description": 4000, "attribution_note": 4000, "police_case_no": 100}
+
+
+@dataclass
+class Lookups:
+    """What the row checks need from the database, fetched once per file."""
+
+    caller: Caller
+    visible: list[int] | None
+    branches: dict[str, int]
+    events: dict[int, dict[str, Any]]
+    existing: dict[str, dict[str, Any]]
+    seen: dict[str, int] = field(default_factory=dict)
+
+
+def cell(cells: list[str], positions: dict[str, int], name: str) -> str:
+    index = positions.get(name)
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+def _coded(value: str, labels: dict[str, str], name: str) -> str:
+    code = code_for(value, labels)
+    if code is None:
+        raise RuleError(name, f"{value[:40]!r} is not one of {', '.join(labels)}")
+    return code
+
+
+def is_id(text: str) -> bool:
+    return bool(_ID.fullmatch(text)) and 1 <= int(text) < 2**31
+
+
+def _event_id(text: str, occurred_at: Any, look: Lookups) -> int | None:
+    if not text:
+        return None
+    if not is_id(text):
+        raise RuleError("event_id", f"{text[:40]!r} is not an event id")
+    problem = event_problem(int(text), look.events.get(int(text)), occurred_at, look.visible)
+    if problem:
+        raise RuleError("event_id", problem)
+    return int(text)
+
+
+def _branch(code: str, look: Lookups) -> int:
+    if not code:
+        return look.caller.branch_id
+    branch_id = look.branches.get(code)
+    if branch_id is None:
+        raise RuleError("branch_code", f"there is no branch with code {code[:40]!r}")
+    if look.visible is not None and branch_id not in look.visible:
+        raise RuleError("branch_code", f"branch {code} is outside your branch and its sub-branches")
+    return branch_id
+
+
+def _client_ref(text: str) -> str:
+    if not text or len(text) > 100 or any(ord(c) < 32 for c in text):
+        raise RuleError("client_ref", "needs 1–100 printable characters: the record's own key")
+    return text
+
+
+def _occurred_at(text: str) -> datetime:
+    try:
+        return check_occurred_at(parse_time(text))
+    except RuleError:
+        raise
+    except (ValueError, OverflowError):
+        raise RuleError(
+            "occurred_at", f"{text[:40]!r} is not a time like 2025-06-01 14:30"
+        ) from None
+
+
+def _text(name: str, text: str) -> str:
+    if len(text) > TEXT_LIMITS[name]:
+        raise RuleError(name, f"is longer than {TEXT_LIMITS[name]} characters")
+    return text
+
+
+def check_row(
+    cells: list[str], positions: dict[str, int], look: Lookups
+) -> tuple[dict[str, Any], list[RuleError]]:
+    """The row as table values, and every problem found in it (one per column)."""
+
+    def get(name: str) -> str:
+        return cell(cells, positions, name)
+
+    values: dict[str, Any] = {}
+    problems: list[RuleError] = []
+    checks: list[tuple[str, Callable[[], Any]]] = [
+        ("client_ref", lambda: _client_ref(get("client_ref"))),
+        ("occurred_at", lambda: _occurred_at(get("occurred_at"))),
+        ("branch", lambda: _branch(get("branch_code"), look)),
+        ("channel", lambda: _coded(get("channel"), CHANNEL_LABELS, "channel")),
+        ("fraud_type", lambda: _coded(get("fraud_type"), FRAUD_TYPE_LABELS, "fraud_type")),
+        ("amount_saved_fen", lambda: check_amount(get("amount_saved"))),
+        (
+            "victim_age_band",
+            lambda: _coded(get("victim_age_band") or "unknown", AGE_BAND_LABELS, "victim_age_band"),
+        ),
+        *[(name, lambda name=name: _text(name, get(name))) for name in TEXT_LIMITS],
+    ]
+    for column, check in checks:
+        try:
+            values[column] = check()
+        except RuleError as error:
+            problems.append(error)
+    if "occurred_at" in values:
+        try:
+            values["event"] = _event_id(get("event_id"), values["occurred_at"], look)
+        except RuleError as error:
+            problems.append(error)
+    return values, problems

@@ -1,0 +1,57 @@
+"""The append-only audit trail of every interception."""
+
+import json
+from datetime import datetime
+from typing import Any
+
+from accounts.caller import Caller
+from interceptions.queries import load_row
+from interceptions.schemas import HistoryItem
+from interceptions.tables import InterceptionChange
+from interceptions.views import show_time
+
+
+def change_row(
+    interception_id: int, user_id: int, at: datetime, action: str, changes: dict[str, list[Any]]
+) -> InterceptionChange:
+    return InterceptionChange(
+        interception=interception_id,
+        at=at,
+        user=user_id,
+        action=action,
+        changes=json.dumps(changes, ensure_ascii=False),
+    )
+
+
+async def record_change(
+    interception_id: int, user_id: int, at: datetime, action: str, changes: dict[str, list[Any]]
+) -> None:
+    """Must run inside the transaction that made the change: no change without its record."""
+    await InterceptionChange.insert(change_row(interception_id, user_id, at, action, changes))
+
+
+async def history_of(caller: Caller, interception_id: int) -> list[HistoryItem]:
+    await load_row(caller, interception_id)
+    rows = (
+        await InterceptionChange.select(
+            InterceptionChange.at,
+            InterceptionChange.user,
+            InterceptionChange.user._.username,
+            InterceptionChange.action,
+            InterceptionChange.changes,
+        )
+        .where(InterceptionChange.interception == interception_id)
+        .order_by(InterceptionChange.id)
+    )
+    return [
+        HistoryItem(
+            at=show_time(row["at"]) or "",
+            user=row["user.username"],
+            user_id=row["user"],
+            action=row["action"],
+            changes=json.loads(row["changes"])
+            if isinstance(row["changes"], str)
+            else row["changes"],
+        )
+        for row in rows
+    ]
