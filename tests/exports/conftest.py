@@ -1,0 +1,63 @@
+"""Events for the feed tests, inserted as rows until the events API lands."""
+
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+AddEvent = Callable[..., Awaitable[int]]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def add_event(world) -> AddEvent:
+    """Inserts an event row; keyword arguments override the columns."""
+    from events.tables import Event
+
+    async def add(**values: Any) -> int:
+        start = values.pop("starts_at", datetime(2026, 12, 10, 2, 0, tzinfo=UTC))
+        stamp = values.pop("updated_at", now_utc())
+        for key in ("exdates", "languages", "audiences"):
+            if key in values and not isinstance(values[key], str):
+                values[key] = json.dumps(values[key])
+        row = {
+            "uid": f"{uuid.uuid4()}@fangzha-test",
+            "title": "反诈讲座",
+            "kind": "lecture",
+            "branch": world.branches["NJ-LK"],
+            "venue_name": "六库支行营业厅",
+            "venue_address": "泸水市六库街道向阳路",
+            "venue_type": "branch_hall",
+            "starts_at": start,
+            "ends_at": values.pop("ends_at", start + timedelta(hours=1, minutes=30)),
+            "timezone": "Asia/Shanghai",
+            "languages": json.dumps(["zh"]),
+            "audiences": json.dumps(["general"]),
+            "host": "余春梅",
+            "description": "防范电信网络诈骗",
+            "status": "scheduled",
+            "visibility": "public",
+            "sequence": 0,
+            "created_at": stamp - timedelta(days=1),
+            "updated_at": stamp,
+        }
+        row.update(values)
+        rows = await Event.insert(Event(**row)).returning(Event.id)
+        return int(rows[0]["id"])
+
+    return add
+
+
+async def touch_event(event_id: int, **values: Any) -> None:
+    """An edit as the events service makes it: new values, updated_at now."""
+    from events.tables import Event
+
+    changes = {getattr(Event, k): v for k, v in values.items()}
+    changes[Event.updated_at] = now_utc()
+    await Event.update(changes).where(Event.id == event_id)
