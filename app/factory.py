@@ -1,5 +1,6 @@
 """Assembles the Litestar app: routes, auth, errors, OpenAPI, stores."""
 
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
@@ -7,7 +8,10 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
+from litestar.template.config import TemplateConfig
 
 import accounts.controllers
 import events.controllers
@@ -17,7 +21,11 @@ from app.auth import TokenAuthMiddleware
 from app.database import close_database, open_database
 from app.errors import exception_handlers
 from app.health import health
+from app.pages.controllers import PublicPages, StaffPages
+from app.pages.events_path import event_page_or_file
 from app.settings import Settings
+
+APP_DIR = Path(__file__).parent
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
@@ -28,6 +36,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         *events.controllers.routes,
         *interceptions.controllers.routes,
         *exports.controllers.routes,
+        PublicPages,
+        StaffPages,
+        event_page_or_file,
+        create_static_files_router(path="/static", directories=[APP_DIR / "static"]),
     ]
     options: dict[str, Any] = {
         "route_handlers": route_handlers,
@@ -42,6 +54,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             version="0.1.0",
             description="Anti-fraud education events, attendance and interceptions.",
             path="/schema",
+            use_handler_docstrings=True,
             render_plugins=[SwaggerRenderPlugin(), JsonRenderPlugin()],
             components=Components(
                 security_schemes={
@@ -49,6 +62,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
                 }
             ),
             security=[{}, {"bearer": []}],
+        ),
+        "template_config": TemplateConfig(
+            directory=APP_DIR / "templates", engine=JinjaTemplateEngine
         ),
         "state": {"settings": settings},
         "debug": settings.debug,

@@ -1,0 +1,31 @@
+"""`/events/{id}` is a page and `/events/{id}.ics` a calendar file: one route serves both.
+
+Litestar cannot hold two routes whose only difference is a suffix on the same
+path parameter, so this handler looks at the name and hands `.ics` requests to
+the calendar export.
+"""
+
+from litestar import MediaType, Request, Response, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from app.pages.controllers import event_page
+from exports.feed_controllers import event_calendar_response
+
+
+@get(
+    "/events/{name:str}",
+    operation_id="eventPageOrCalendarFile",
+    include_in_schema=True,
+    media_type=MediaType.HTML,
+    tags=["calendar"],
+)
+async def event_page_or_file(request: Request, name: FromPath[str]) -> Template | Response[bytes]:
+    """An event's web page (`/events/{id}`) or its .ics file (`/events/{id}.ics`)."""
+    if name.endswith(".ics"):
+        return await event_calendar_response(request, name)
+    if name.isdigit() and len(name) <= 10:
+        return await event_page(request, int(name))
+    from app.pages.rendering import page
+
+    return page(request, "not_found.html", status_code=404)
