@@ -6,8 +6,7 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from accounts import branches, users
-from accounts.caller import Caller
-from accounts.guards import caller_of, requires_admin, requires_login
+from accounts.guards import requires_admin, requires_login, signed_in
 from accounts.login import login
 from accounts.schemas import (
     BranchCreate,
@@ -27,12 +26,6 @@ from accounts.tokens import SESSION_COOKIE, TOKEN_LIFETIME, revoke_token
 from core.pagination import Limit, Offset
 from core.params import RecordId
 from core.urls import public_base_url
-
-
-def _caller(request: Request) -> Caller:
-    caller = caller_of(request)
-    assert caller is not None, "guarded by requires_login"
-    return caller
 
 
 def private_calendar_url(request: Request, token: str) -> str:
@@ -70,7 +63,7 @@ class AuthController(Controller):
     )
     async def logout(self, request: Request) -> None:
         """End this session: the token and the cookie stop working."""
-        await revoke_token(_caller(request).token_hash)
+        await revoke_token(signed_in(request).token_hash)
 
 
 class MeController(Controller):
@@ -81,7 +74,7 @@ class MeController(Controller):
     @get("/", operation_id="getMe")
     async def me(self, request: Request) -> MeOut:
         """The signed-in user, with the secret address of their private calendar feed."""
-        caller = _caller(request)
+        caller = signed_in(request)
         user = await users.get_user(caller.id)
         token = await users.calendar_token_of(caller.id)
         return MeOut(
@@ -92,7 +85,7 @@ class MeController(Controller):
     @post("/calendar-token", operation_id="rotateCalendarToken", status_code=HTTP_200_OK)
     async def rotate_calendar_token(self, request: Request) -> CalendarTokenOut:
         """Issue a new private calendar address; the old one stops working at once."""
-        token = await users.rotate_calendar_token(_caller(request).id)
+        token = await users.rotate_calendar_token(signed_in(request).id)
         return CalendarTokenOut(private_calendar_url=private_calendar_url(request, token))
 
 
@@ -106,7 +99,7 @@ class BranchController(Controller):
         self, request: Request, limit: Limit = 100, offset: Offset = 0
     ) -> BranchPage:
         """Branches the caller may see: their own and its descendants (admins: all)."""
-        items, total = await branches.list_branches(_caller(request), limit, offset)
+        items, total = await branches.list_branches(signed_in(request), limit, offset)
         return BranchPage(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", operation_id="createBranch", guards=[requires_admin])
@@ -117,7 +110,7 @@ class BranchController(Controller):
     @get("/{branch_id:int}", operation_id="getBranch")
     async def get_branch(self, request: Request, branch_id: RecordId) -> BranchOut:
         """One branch, if it is in the caller's subtree."""
-        return await branches.get_branch(_caller(request), branch_id)
+        return await branches.get_branch(signed_in(request), branch_id)
 
     @patch("/{branch_id:int}", operation_id="updateBranch", guards=[requires_admin])
     async def update_branch(self, branch_id: RecordId, data: JSONBody[BranchUpdate]) -> BranchOut:

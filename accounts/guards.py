@@ -39,3 +39,10 @@ def requires_role(role: Role) -> Guard:
 requires_staff = requires_role(Role.STAFF)
 requires_coordinator = requires_role(Role.COORDINATOR)
 requires_admin = requires_role(Role.ADMIN)
+
+
+def signed_in(connection: ASGIConnection) -> Caller:
+    """The caller of a handler whose guard already required a signed-in user."""
+    caller = caller_of(connection)
+    assert caller is not None, "the handler's guard requires a signed-in user"
+    return caller

@@ -6,8 +6,13 @@ from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import JSONBody, Parameter, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
-from accounts.caller import Caller
-from accounts.guards import caller_of, requires_coordinator, requires_login, requires_staff
+from accounts.guards import (
+    caller_of,
+    requires_coordinator,
+    requires_login,
+    requires_staff,
+    signed_in,
+)
 from core.errors import Unprocessable
 from core.pagination import Limit, Offset
 from core.params import RecordId
@@ -43,12 +48,6 @@ StatusFilter = Annotated[Status | None, Parameter(description="Event status")]
 Search = Annotated[
     str | None, Parameter(max_length=200, description="Text in title, venue or host")
 ]
-
-
-def _caller(request: Request) -> Caller:
-    caller = caller_of(request)
-    assert caller is not None, "guarded by requires_login"
-    return caller
 
 
 def _instant(text: str | None, name: str) -> Any:
@@ -90,7 +89,7 @@ class CampaignController(Controller):
         self, request: Request, limit: Limit = 100, offset: Offset = 0
     ) -> CampaignPage:
         """Campaigns of the caller's branch, its sub-branches and the branches above it."""
-        items, total = await campaigns.list_campaigns(_caller(request), limit, offset)
+        items, total = await campaigns.list_campaigns(signed_in(request), limit, offset)
         return CampaignPage(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", operation_id="createCampaign", guards=[requires_coordinator])
@@ -98,19 +97,19 @@ class CampaignController(Controller):
         self, request: Request, data: JSONBody[CampaignCreate]
     ) -> CampaignOut:
         """Start a campaign (coordinators, within their subtree) with optional goals."""
-        return await campaigns.create_campaign(_caller(request), data)
+        return await campaigns.create_campaign(signed_in(request), data)
 
     @get("/{campaign_id:int}", operation_id="getCampaign")
     async def get_campaign(self, request: Request, campaign_id: RecordId) -> CampaignOut:
         """One campaign with its goals."""
-        return await campaigns.get_campaign(_caller(request), campaign_id)
+        return await campaigns.get_campaign(signed_in(request), campaign_id)
 
     @patch("/{campaign_id:int}", operation_id="updateCampaign", guards=[requires_coordinator])
     async def update_campaign(
         self, request: Request, campaign_id: RecordId, data: JSONBody[CampaignUpdate]
     ) -> CampaignOut:
         """Change a campaign's name, dates, description or goals."""
-        return await campaigns.update_campaign(_caller(request), campaign_id, data)
+        return await campaigns.update_campaign(signed_in(request), campaign_id, data)
 
     @delete(
         "/{campaign_id:int}",
@@ -120,7 +119,7 @@ class CampaignController(Controller):
     )
     async def delete_campaign(self, request: Request, campaign_id: RecordId) -> None:
         """Delete a campaign that has no events (409 while it still has some)."""
-        await campaigns.delete_campaign(_caller(request), campaign_id)
+        await campaigns.delete_campaign(signed_in(request), campaign_id)
 
 
 class EventController(Controller):
@@ -149,7 +148,7 @@ class EventController(Controller):
     @post("/", operation_id="createEvent", guards=[requires_coordinator])
     async def create_event(self, request: Request, data: JSONBody[EventCreate]) -> EventOut:
         """Plan an event (coordinators, within their subtree); 409 if it clashes."""
-        return await schedule.create_event(_caller(request), data)
+        return await schedule.create_event(signed_in(request), data)
 
     @get("/{event_id:int}", operation_id="getEvent")
     async def get_event(self, request: Request, event_id: RecordId) -> EventOut:
@@ -161,7 +160,7 @@ class EventController(Controller):
         self, request: Request, event_id: RecordId, data: JSONBody[EventUpdate]
     ) -> EventOut:
         """Change an event; calendar-visible changes bump its sequence."""
-        return await schedule.update_event(_caller(request), event_id, data)
+        return await schedule.update_event(signed_in(request), event_id, data)
 
     @post(
         "/{event_id:int}/cancel",
@@ -173,7 +172,7 @@ class EventController(Controller):
         self, request: Request, event_id: RecordId, data: JSONBody[CancelIn | None] = None
     ) -> EventOut:
         """Cancel an event; it stays, with status cancelled, so calendars remove it."""
-        return await schedule.cancel_event(_caller(request), event_id, data or CancelIn())
+        return await schedule.cancel_event(signed_in(request), event_id, data or CancelIn())
 
     @put(
         "/{event_id:int}/attendance",
@@ -185,14 +184,14 @@ class EventController(Controller):
         self, request: Request, event_id: RecordId, data: JSONBody[AttendanceIn]
     ) -> AttendanceOut:
         """Record (or correct) who came to one occurrence that has taken place."""
-        return await attendance.record_attendance(_caller(request), event_id, data)
+        return await attendance.record_attendance(signed_in(request), event_id, data)
 
     @get("/{event_id:int}/attendance", operation_id="listAttendance", guards=[requires_staff])
     async def list_attendance(
         self, request: Request, event_id: RecordId, limit: Limit = 100, offset: Offset = 0
     ) -> AttendancePage:
         """The attendance records of an event, one per occurrence."""
-        items, total = await attendance.list_attendance(_caller(request), event_id, limit, offset)
+        items, total = await attendance.list_attendance(signed_in(request), event_id, limit, offset)
         return AttendancePage(items=items, total=total, limit=limit, offset=offset)
 
 

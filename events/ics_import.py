@@ -16,7 +16,7 @@ import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -38,23 +38,14 @@ from events.recurrence import (
     zone_of,
 )
 from events.recurrence import Schedule as RecurrenceSchedule
+from events.schemas import Kind
 from events.tables import Event
 from events.visibility import require_planner_of
 
 DEFAULT_ZONE = "Asia/Shanghai"
 MAX_EVENTS = 2000
 MAX_REDIRECTS = 3
-KINDS = {
-    "lecture",
-    "salon",
-    "community_visit",
-    "campus_visit",
-    "village_visit",
-    "enterprise_visit",
-    "home_visit",
-    "online",
-    "other",
-}
+KINDS = frozenset(get_args(Kind))
 
 
 class ImportedEvent(msgspec.Struct):

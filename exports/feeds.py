@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import quote
 
 import anyio.to_thread
@@ -25,6 +25,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from accounts.scoping import subtree_ids_by_code, subtree_ids_of_path
 from accounts.tables import Branch, User
 from core.errors import NotFound, Unprocessable
+from events.schemas import Audience, Kind
 from events.tables import Campaign, Event
 from exports.ical import (
     CalendarEvent,
@@ -36,20 +37,8 @@ from exports.ical import (
 )
 
 CANCELLED_KEPT = timedelta(days=30)
-KINDS = frozenset(
-    [
-        "lecture",
-        "salon",
-        "community_visit",
-        "campus_visit",
-        "village_visit",
-        "enterprise_visit",
-        "home_visit",
-        "online",
-        "other",
-    ]
-)
-AUDIENCES = frozenset(["elderly", "students", "merchants", "rural", "migrant_workers", "general"])
+KINDS = frozenset(get_args(Kind))
+AUDIENCES = frozenset(get_args(Audience))
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$")
 _MAX_FEEDS = 256
 # Feeds are kept per filter and per public address; bound the bytes, not just the count.

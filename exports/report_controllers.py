@@ -7,7 +7,7 @@ from litestar import Controller, Request, get
 from litestar.params import Parameter, QueryParameter
 
 from accounts.caller import Caller
-from accounts.guards import caller_of, requires_staff
+from accounts.guards import requires_staff, signed_in
 from accounts.scoping import subtree_ids_by_code, visible_branch_ids
 from core.errors import Unprocessable
 from core.pagination import Limit, Offset
@@ -29,12 +29,6 @@ class ImpactPage(msgspec.Struct):
     total: int
     limit: int
     offset: int
-
-
-def _caller(request: Request) -> Caller:
-    caller = caller_of(request)
-    assert caller is not None, "guarded by requires_staff"
-    return caller
 
 
 async def _scope(
@@ -65,7 +59,7 @@ class ReportController(Controller):
     @get("/campaigns/{campaign_id:int}/progress", operation_id="campaignProgress")
     async def campaign_progress(self, request: Request, campaign_id: RecordId) -> reports.Progress:
         """A campaign's goals against what its events achieved in the caller's subtree."""
-        caller = _caller(request)
+        caller = signed_in(request)
         campaign = await get_campaign(caller, campaign_id)
         scope = reports.Scope(branch_ids=await visible_branch_ids(caller), campaign_id=campaign_id)
         goals: dict[str, Any] = msgspec.structs.asdict(campaign.goals)
@@ -81,7 +75,7 @@ class ReportController(Controller):
         campaign: CampaignId = None,
     ) -> reports.Summary:
         """Events held, attendees and interceptions, by fraud type, branch, month and age."""
-        scope = await _scope(_caller(request), start, end, branch, campaign)
+        scope = await _scope(signed_in(request), start, end, branch, campaign)
         return await reports.summary(scope)
 
     @get("/reports/events", operation_id="reportEvents")
@@ -96,7 +90,7 @@ class ReportController(Controller):
         offset: Offset = 0,
     ) -> ImpactPage:
         """Per event: occurrences held, attendance, attributed interceptions, amount saved."""
-        scope = await _scope(_caller(request), start, end, branch, campaign)
+        scope = await _scope(signed_in(request), start, end, branch, campaign)
         items, total = await reports.event_impact(scope, limit, offset)
         return ImpactPage(items=items, total=total, limit=limit, offset=offset)
 

@@ -7,8 +7,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from accounts.caller import Caller
-from accounts.guards import caller_of, requires_coordinator, requires_staff
+from accounts.guards import requires_coordinator, requires_staff, signed_in
 from core.pagination import Limit, Offset
 from core.params import MAX_ID, RecordId
 from interceptions.editing import update_interception
@@ -28,12 +27,6 @@ from interceptions.schemas import (
     ReviewIn,
     Status,
 )
-
-
-def _caller(request: Request) -> Caller:
-    caller = caller_of(request)
-    assert caller is not None, "guarded by requires_staff"
-    return caller
 
 
 class InterceptionController(Controller):
@@ -72,7 +65,7 @@ class InterceptionController(Controller):
             status=status,
             event=event,
         )
-        items, total = await list_interceptions(_caller(request), filters, limit, offset)
+        items, total = await list_interceptions(signed_in(request), filters, limit, offset)
         return InterceptionPage(items=items, total=total, limit=limit, offset=offset)
 
     @post(
@@ -86,7 +79,7 @@ class InterceptionController(Controller):
         self, request: Request, data: JSONBody[InterceptionCreate]
     ) -> Response[InterceptionOut]:
         """Log an interception; re-sending the same client_ref answers the first record (200)."""
-        record, created = await create_interception(_caller(request), data)
+        record, created = await create_interception(signed_in(request), data)
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/{interception_id:int}", operation_id="getInterception")
@@ -94,14 +87,14 @@ class InterceptionController(Controller):
         self, request: Request, interception_id: RecordId
     ) -> InterceptionOut:
         """One interception of the caller's subtree."""
-        return await get_interception(_caller(request), interception_id)
+        return await get_interception(signed_in(request), interception_id)
 
     @patch("/{interception_id:int}", operation_id="updateInterception")
     async def update_interception(
         self, request: Request, interception_id: RecordId, data: JSONBody[InterceptionUpdate]
     ) -> InterceptionOut:
         """Correct an interception: staff their own while logged; reviewed ones only by admins."""
-        return await update_interception(_caller(request), interception_id, data)
+        return await update_interception(signed_in(request), interception_id, data)
 
     @post(
         "/{interception_id:int}/verify",
@@ -117,7 +110,7 @@ class InterceptionController(Controller):
     ) -> InterceptionOut:
         """Confirm a logged interception, with an optional note; it then counts as saved."""
         note = data.note if data is not None else ""
-        return await review_interception(_caller(request), interception_id, "verified", note)
+        return await review_interception(signed_in(request), interception_id, "verified", note)
 
     @post(
         "/{interception_id:int}/reject",
@@ -133,12 +126,12 @@ class InterceptionController(Controller):
     ) -> InterceptionOut:
         """Reject a logged interception, with a note saying why."""
         note = data.note if data is not None else ""
-        return await review_interception(_caller(request), interception_id, "rejected", note)
+        return await review_interception(signed_in(request), interception_id, "rejected", note)
 
     @get("/{interception_id:int}/history", operation_id="getInterceptionHistory")
     async def get_history(self, request: Request, interception_id: RecordId) -> list[HistoryItem]:
         """Who created, changed and reviewed this interception, oldest first."""
-        return await history_of(_caller(request), interception_id)
+        return await history_of(signed_in(request), interception_id)
 
 
 routes: list[Any] = [InterceptionController, ImportController]
