@@ -59,8 +59,11 @@ async def _where(caller: Caller | None, f: EventFilter) -> list[Any]:
         pattern = _like_pattern(f.q.strip())
         clauses.append(
             WhereRaw(
-                "(lower(title) LIKE {} ESCAPE '\\' OR lower(venue_name) LIKE {} ESCAPE '\\' "
-                "OR lower(venue_address) LIKE {} ESCAPE '\\' OR lower(host) LIKE {} ESCAPE '\\')",
+                # Qualified: exports join this clause with the branch and campaign tables.
+                "(lower(event.title) LIKE {} ESCAPE '\\' "
+                "OR lower(event.venue_name) LIKE {} ESCAPE '\\' "
+                "OR lower(event.venue_address) LIKE {} ESCAPE '\\' "
+                "OR lower(event.host) LIKE {} ESCAPE '\\')",
                 pattern,
                 pattern,
                 pattern,
