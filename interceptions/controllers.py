@@ -19,7 +19,7 @@ from interceptions.queries import get_interception, list_interceptions
 from interceptions.review import review_interception
 from interceptions.schemas import (
     FraudType,
-    HistoryItem,
+    HistoryPage,
     InterceptionCreate,
     InterceptionOut,
     InterceptionPage,
@@ -129,9 +129,12 @@ class InterceptionController(Controller):
         return await review_interception(signed_in(request), interception_id, "rejected", note)
 
     @get("/{interception_id:int}/history", operation_id="getInterceptionHistory")
-    async def get_history(self, request: Request, interception_id: RecordId) -> list[HistoryItem]:
+    async def get_history(
+        self, request: Request, interception_id: RecordId, limit: Limit = 100, offset: Offset = 0
+    ) -> HistoryPage:
         """Who created, changed and reviewed this interception, oldest first."""
-        return await history_of(signed_in(request), interception_id)
+        items, total = await history_of(signed_in(request), interception_id, limit, offset)
+        return HistoryPage(items=items, total=total, limit=limit, offset=offset)
 
 
 routes: list[Any] = [InterceptionController, ImportController]

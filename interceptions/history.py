@@ -30,8 +30,11 @@ async def record_change(
     await InterceptionChange.insert(change_row(interception_id, user_id, at, action, changes))
 
 
-async def history_of(caller: Caller, interception_id: int) -> list[HistoryItem]:
+async def history_of(
+    caller: Caller, interception_id: int, limit: int, offset: int
+) -> tuple[list[HistoryItem], int]:
     await load_row(caller, interception_id)
+    mine = InterceptionChange.interception == interception_id
     rows = (
         await InterceptionChange.select(
             InterceptionChange.at,
@@ -40,10 +43,12 @@ async def history_of(caller: Caller, interception_id: int) -> list[HistoryItem]:
             InterceptionChange.action,
             InterceptionChange.changes,
         )
-        .where(InterceptionChange.interception == interception_id)
+        .where(mine)
         .order_by(InterceptionChange.id)
+        .limit(limit)
+        .offset(offset)
     )
-    return [
+    items = [
         HistoryItem(
             at=show_time(row["at"]) or "",
             user=row["user.username"],
@@ -55,3 +60,4 @@ async def history_of(caller: Caller, interception_id: int) -> list[HistoryItem]:
         )
         for row in rows
     ]
+    return items, await InterceptionChange.count().where(mine)

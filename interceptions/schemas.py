@@ -130,6 +130,13 @@ class HistoryItem(msgspec.Struct):
     changes: dict[str, list[object]]
 
 
+class HistoryPage(msgspec.Struct):
+    items: list[HistoryItem]
+    total: int
+    limit: int
+    offset: int
+
+
 class ImportRowError(msgspec.Struct):
     row: int  # as a spreadsheet numbers it: the header is row 1
     column: str  # the header cell as written in the file

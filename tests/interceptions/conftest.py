@@ -64,7 +64,9 @@ def make_event(world) -> EventMaker:
 async def history(client, world, ident: int, user: str = "admin") -> list[dict[str, Any]]:
     response = await client.get(f"/api/interceptions/{ident}/history", headers=world.auth(user))
     assert response.status_code == 200, response.text
-    return response.json()
+    page = response.json()
+    assert page["total"] == len(page["items"])
+    return page["items"]
 
 
 async def log(client, world, user: str = "staff_lk", **overrides: Any) -> dict[str, Any]:

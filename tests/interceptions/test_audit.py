@@ -128,3 +128,20 @@ async def test_concurrent_edits_keep_a_consistent_trail(client, world):
     assert all(r.status_code == 200 for r in responses)
     items = await _assert_history_rebuilds(client, world, got["id"])
     assert len(items) == 9
+
+
+async def test_history_is_paged_like_every_list(client, world):
+    got = await log(client, world)
+    verified = await client.post(
+        f"/api/interceptions/{got['id']}/verify", json={"note": "核实"}, headers=world.auth("coord")
+    )
+    assert verified.status_code == 200
+    response = await client.get(
+        f"/api/interceptions/{got['id']}/history",
+        params={"limit": 1, "offset": 1},
+        headers=world.auth("staff_lk"),
+    )
+    assert response.status_code == 200
+    page = response.json()
+    assert (page["total"], page["limit"], page["offset"]) == (2, 1, 1)
+    assert [item["action"] for item in page["items"]] == ["verify"]
