@@ -17,6 +17,7 @@ import accounts.controllers
 import events.controllers
 import exports.controllers
 import interceptions.controllers
+from app.admin import admin
 from app.auth import TokenAuthMiddleware
 from app.database import close_database, open_database
 from app.errors import exception_handlers
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         PublicPages,
         StaffPages,
         event_page_or_file,
+        admin,
         create_static_files_router(path="/static", directories=[APP_DIR / "static"]),
     ]
     options: dict[str, Any] = {

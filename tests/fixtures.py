@@ -10,6 +10,8 @@ import pytest
 from litestar import Litestar
 
 TABLES = [
+    "sessions",
+    "piccolo_user",
     "interception_change",
     "interception",
     "attendance",
