@@ -13,12 +13,10 @@ from accounts.guards import (
     requires_staff,
     signed_in,
 )
-from core.errors import Unprocessable
 from core.pagination import Limit, Offset
 from core.params import RecordId
 from events import attendance, campaigns, listing, schedule
 from events.import_controllers import routes as import_routes
-from events.recurrence import RecurrenceError, parse_instant
 from events.schemas import (
     AttendanceIn,
     AttendanceOut,
@@ -48,35 +46,6 @@ StatusFilter = Annotated[Status | None, Parameter(description="Event status")]
 Search = Annotated[
     str | None, Parameter(max_length=200, description="Text in title, venue or host")
 ]
-
-
-def _instant(text: str | None, name: str) -> Any:
-    if text is None:
-        return None
-    try:
-        return parse_instant(text)
-    except RecurrenceError as exc:
-        raise Unprocessable(f"`{name}`: {exc}") from exc
-
-
-def _filter(
-    start: str | None,
-    end: str | None,
-    branch: str | None,
-    campaign: int | None,
-    kind: str | None,
-    status: str | None,
-    q: str | None,
-) -> listing.EventFilter:
-    return listing.EventFilter(
-        start=_instant(start, "from"),
-        end=_instant(end, "to"),
-        branch=branch,
-        campaign=campaign,
-        kind=kind,
-        status=status,
-        q=q,
-    )
 
 
 class CampaignController(Controller):
@@ -141,7 +110,7 @@ class EventController(Controller):
         offset: Offset = 0,
     ) -> EventPage:
         """Events the caller may see (the public: published public ones), filtered and paged."""
-        found = _filter(start, end, branch, campaign, kind, status, q)
+        found = listing.event_filter(start, end, branch, campaign, kind, status, q)
         items, total = await listing.list_events(caller_of(request), found, limit, offset)
         return EventPage(items=items, total=total, limit=limit, offset=offset)
 
@@ -209,7 +178,7 @@ async def list_occurrences(
     offset: Offset = 0,
 ) -> OccurrencePage:
     """Occurrences in a window of at most 366 days, repeating events expanded in their zone."""
-    found = _filter(start, end, branch, campaign, kind, status, q)
+    found = listing.event_filter(start, end, branch, campaign, kind, status, q)
     items, total = await listing.list_occurrences(caller_of(request), found, limit, offset)
     return OccurrencePage(items=items, total=total, limit=limit, offset=offset)
 

@@ -11,7 +11,13 @@ from accounts.scoping import subtree_ids_by_code
 from core.errors import Unprocessable
 from events.conflicts import schedule_of
 from events.event_rows import COLUMNS, to_event_out, venue_of
-from events.recurrence import MAX_OCCURRENCES, RecurrenceError, local_iso, occurrences
+from events.recurrence import (
+    MAX_OCCURRENCES,
+    RecurrenceError,
+    local_iso,
+    occurrences,
+    parse_instant,
+)
 from events.schemas import EventOut, OccurrenceOut
 from events.tables import Event
 from events.visibility import visible_events
@@ -28,6 +34,45 @@ class EventFilter:
     kind: str | None = None
     status: str | None = None
     q: str | None = None
+
+
+def query_instant(text: str | None, name: str) -> datetime | None:
+    """A `from`/`to` query value as an instant; a date or naive time is read in Asia/Shanghai."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return parse_instant(text)
+    except RecurrenceError as exc:
+        raise Unprocessable(f"`{name}`: {exc}") from exc
+
+
+def query_window(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
+    window = query_instant(start, "from"), query_instant(end, "to")
+    if window[0] is not None and window[1] is not None and window[1] <= window[0]:
+        raise Unprocessable("`to` must be after `from`.")
+    return window
+
+
+def event_filter(
+    start: str | None,
+    end: str | None,
+    branch: str | None = None,
+    campaign: int | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+) -> EventFilter:
+    """The events list's query parameters, parsed once for every endpoint that takes them."""
+    window = query_window(start, end)
+    return EventFilter(
+        start=window[0],
+        end=window[1],
+        branch=branch,
+        campaign=campaign,
+        kind=kind,
+        status=status,
+        q=q,
+    )
 
 
 def _like_pattern(text: str) -> str:

@@ -3,7 +3,6 @@
 Each export takes the filters of its list and holds only the caller's branch subtree.
 """
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -13,10 +12,8 @@ from litestar.params import FromQuery, QueryParameter
 
 from accounts.guards import requires_staff, signed_in
 from core.clock import utcnow
-from core.errors import Unprocessable
 from core.params import MAX_ID
-from events.listing import EventFilter
-from events.recurrence import RecurrenceError, parse_instant
+from events.listing import event_filter, query_window
 from events.schemas import Kind
 from events.schemas import Status as EventStatus
 from exports import export_rows
@@ -50,22 +47,6 @@ _TOO_MANY = {
 }
 
 
-def _instant(text: str | None, name: str) -> datetime | None:
-    if text is None or not text.strip():
-        return None
-    try:
-        return parse_instant(text)
-    except RecurrenceError as exc:
-        raise Unprocessable(f"`{name}`: {exc}") from exc
-
-
-def _window(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
-    window = _instant(start, "from"), _instant(end, "to")
-    if window[0] is not None and window[1] is not None and window[1] <= window[0]:
-        raise Unprocessable("`to` must be after `from`.")
-    return window
-
-
 def _file(table: Table, stem: str, ascii_stem: str, extension: str) -> Response[bytes]:
     day = utcnow().astimezone(DISPLAY_ZONE).strftime("%Y%m%d")
     body, media_type = (
@@ -92,16 +73,7 @@ async def _events(
     status: str | None,
     q: str | None,
 ) -> Table:
-    window = _window(start, end)
-    f = EventFilter(
-        start=window[0],
-        end=window[1],
-        branch=branch,
-        campaign=campaign,
-        kind=kind,
-        status=status,
-        q=q,
-    )
+    f = event_filter(start, end, branch, campaign, kind, status, q)
     return await export_rows.event_table(signed_in(request), f)
 
 
@@ -113,7 +85,7 @@ async def _attendance(
     campaign: int | None,
     event: int | None,
 ) -> Table:
-    window = _window(start, end)
+    window = query_window(start, end)
     f = export_rows.AttendanceFilter(
         start=window[0], end=window[1], branch=branch, campaign=campaign, event=event
     )

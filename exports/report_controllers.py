@@ -13,7 +13,7 @@ from core.errors import Unprocessable
 from core.pagination import Limit, Offset
 from core.params import RecordId
 from events.campaigns import get_campaign
-from events.recurrence import RecurrenceError, parse_instant
+from events.listing import query_window
 from exports import reports
 
 From = Annotated[str | None, QueryParameter(name="from", max_length=40, description="From")]
@@ -34,12 +34,7 @@ class ImpactPage(msgspec.Struct):
 async def _scope(
     caller: Caller, start: str | None, end: str | None, branch: str | None, campaign: int | None
 ) -> reports.Scope:
-    try:
-        window = [None if t is None else parse_instant(t) for t in (start, end)]
-    except RecurrenceError as exc:
-        raise Unprocessable(f"from/to: {exc}") from exc
-    if window[0] is not None and window[1] is not None and window[1] <= window[0]:
-        raise Unprocessable("`to` must be after `from`.")
+    window = query_window(start, end)
     branch_ids = await visible_branch_ids(caller)
     if branch:
         subtree = await subtree_ids_by_code(branch)

@@ -87,3 +87,12 @@ async def test_pagination_and_bad_filters(client, world, api):
         response = await client.get("/api/events", params=params, headers=headers)
         assert response.status_code == 422, params
         assert response.json()["detail"]
+
+
+async def test_a_window_that_ends_before_it_starts_is_refused(client, world):
+    for path in ("/api/events", "/api/reports/summary", "/api/exports/events.csv"):
+        response = await client.get(
+            path, params={"from": "2025-06-01", "to": "2025-05-01"}, headers=world.auth("coord")
+        )
+        assert response.status_code == 422, path
+        assert response.json()["detail"] == "`to` must be after `from`."
