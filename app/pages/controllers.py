@@ -9,6 +9,7 @@ from litestar import Controller, Request, get
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
+from accounts.caller import Caller
 from accounts.guards import caller_of
 from accounts.scoping import visible_branch_ids
 from app.i18n import negotiate
@@ -17,8 +18,9 @@ from app.pages.rendering import page
 from core.clock import utcnow
 from core.errors import NotFound
 from core.urls import public_base_url
-from events.listing import EventFilter, list_events
+from events.listing import EventFilter, list_events, list_occurrences
 from events.schedule import get_event
+from events.schemas import OccurrenceOut
 from exports.qr import qr_svg
 from exports.reports import Scope, summary
 
@@ -73,6 +75,21 @@ async def event_page(request: Request, event_id: int) -> Template:
     return page(request, "event.html", event=event, **_helpers(request))
 
 
+async def _recordable(caller: Caller, now: datetime) -> list[OccurrenceOut]:
+    """Occurrences of the caller's subtree that have started and may get attendance."""
+    branch_ids = await visible_branch_ids(caller)
+    found, _ = await list_occurrences(
+        caller, EventFilter(start=now - timedelta(days=45), end=now), 200, 0
+    )
+    return [
+        o
+        for o in found
+        if o.status in {"scheduled", "completed"}
+        and (branch_ids is None or o.branch_id in branch_ids)
+        and datetime.fromisoformat(o.starts_at) <= now
+    ]
+
+
 class StaffPages(Controller):
     include_in_schema = False
 
@@ -90,7 +107,13 @@ class StaffPages(Controller):
             0,
         )
         mine = [e for e in events if e.status != "draft"]
-        return page(request, "staff.html", events=mine, now=now.isoformat(), **_helpers(request))
+        return page(
+            request,
+            "staff.html",
+            events=mine,
+            occurrences=await _recordable(caller, now),
+            **_helpers(request),
+        )
 
     @get("/dashboard", operation_id="dashboardPage")
     async def dashboard(

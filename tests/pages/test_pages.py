@@ -1,5 +1,7 @@
 """The web pages in a real browser against a real server, on the demo data."""
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
 
@@ -118,3 +120,47 @@ async def test_dashboard_shows_the_2025_figures(live_server, browser, demo):
     assert await page.inner_text("#lectures") == "9"
     assert await page.inner_text("#interceptions") == "11"
     assert await page.inner_text("#amount-saved") == "¥860,000.00"
+
+
+async def test_staff_records_attendance_for_an_event_that_took_place(
+    live_server, browser, demo, http
+):
+    coordinator = await http.post(
+        "/api/auth/login", json={"username": "nj_coord", "password": DEMO_PASSWORD}
+    )
+    coord = {"Authorization": f"Bearer {coordinator.json()['token']}"}
+    branches = (await http.get("/api/branches", headers=coord)).json()["items"]
+    liuku = next(b["id"] for b in branches if b["code"] == "NJ-LK")
+    start = (datetime.now(UTC) - timedelta(days=2)).replace(microsecond=0, second=0)
+    created = await http.post(
+        "/api/events",
+        headers=coord,
+        json={
+            "title": "六库支行厅堂微沙龙:养老诈骗提醒",
+            "kind": "salon",
+            "branch_id": liuku,
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "venue": {"name": "六库支行营业厅", "venue_type": "branch_hall"},
+        },
+    )
+    assert created.status_code == 201, created.text
+    event_id = created.json()["id"]
+
+    page = await browser.new_page(locale="zh-CN")
+    await page.goto(f"{live_server}/login")
+    await page.fill("#username", "lk_staff")
+    await page.fill("#password", DEMO_PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{live_server}/staff")
+    await page.select_option("#occurrence", index=0)
+    await page.fill("#headcount", "36")
+    await page.fill("#materials_distributed", "80")
+    await page.fill("#app_installs", "12")
+    await page.click("#attendance button[type=submit]")
+    await page.wait_for_selector("#attendance-result.ok")
+
+    records = (await http.get(f"/api/events/{event_id}/attendance", headers=coord)).json()
+    assert [
+        (r["headcount"], r["materials_distributed"], r["app_installs"]) for r in records["items"]
+    ] == [(36, 80, 12)]
