@@ -165,3 +165,38 @@ async def test_signing_in_drops_the_users_expired_sessions(client, world):
     assert rows[0]["expires_at"] > datetime.now(UTC)
     # Other users' sessions are untouched.
     assert (await client.get("/api/users/me", headers=world.auth("staff_lk"))).status_code == 200
+
+
+async def test_a_cross_site_write_cannot_ride_the_session_cookie(client, world):
+    login = await client.post(
+        "/api/auth/login", json={"username": "staff_lk", "password": PASSWORD}
+    )
+    assert login.status_code == 200
+    # The same browser session, sent by a page on another site.
+    for headers in (
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example"},
+    ):
+        response = await client.post("/api/users/me/calendar-token", headers=headers)
+        assert response.status_code == 403, headers
+        assert "another website" in response.json()["detail"]
+    # Reading stays possible, and our own pages' requests go through.
+    assert (
+        await client.get("/api/users/me", headers={"Sec-Fetch-Site": "cross-site"})
+    ).status_code == 200
+    same_origin = await client.post(
+        "/api/users/me/calendar-token", headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert same_origin.status_code == 200
+    own_origin = await client.post(
+        "/api/users/me/calendar-token", headers={"Origin": "http://testserver"}
+    )
+    assert own_origin.status_code == 200
+    # A bearer token is never attached by a browser on its own: no origin check for it.
+    client.cookies.clear()
+    bearer = await client.post(
+        "/api/users/me/calendar-token",
+        headers={**world.auth("staff_lk"), "Origin": "https://tool.example"},
+    )
+    assert bearer.status_code == 200
