@@ -17,8 +17,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --silent --no-audit --no-fund
+node_modules/.installed: package.json package-lock.json $(STAMP)
+	$(BIN)/npm ci --silent --no-audit --no-fund
 	touch $@
 
 run: install
