@@ -14,7 +14,7 @@ from accounts.guards import (
     signed_in,
 )
 from core.pagination import Limit, Offset
-from core.params import RecordId
+from core.params import BranchCode, CampaignId, From, RecordId, To
 from events import attendance, campaigns, listing, schedule
 from events.import_controllers import routes as import_routes
 from events.schemas import (
@@ -35,12 +35,6 @@ from events.schemas import (
     Status,
 )
 
-From = Annotated[str | None, QueryParameter(name="from", max_length=40, description="Window start")]
-To = Annotated[str | None, QueryParameter(name="to", max_length=40, description="Window end")]
-BranchCode = Annotated[
-    str | None, Parameter(max_length=32, description="Branch code; includes sub-branches")
-]
-CampaignId = Annotated[int | None, Parameter(ge=1, le=2**31 - 1, description="Campaign id")]
 KindFilter = Annotated[Kind | None, Parameter(description="Event kind")]
 StatusFilter = Annotated[Status | None, Parameter(description="Event status")]
 Search = Annotated[

@@ -12,7 +12,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from accounts.guards import requires_staff, signed_in
 from core.clock import utcnow
-from core.params import MAX_ID
+from core.params import BranchCode, CampaignId, EventId, From, To
 from events.listing import event_filter, query_window
 from events.schemas import Kind
 from events.schemas import Status as EventStatus
@@ -23,15 +23,6 @@ from interceptions.schemas import FraudType
 from interceptions.schemas import Status as InterceptionStatus
 from interceptions.views import DISPLAY_ZONE
 
-From = Annotated[
-    str | None, QueryParameter(name="from", max_length=40, description="Date or ISO time")
-]
-To = Annotated[str | None, QueryParameter(name="to", max_length=40, description="Date or ISO time")]
-BranchCode = Annotated[
-    str | None, QueryParameter(max_length=32, description="Branch code; includes sub-branches")
-]
-CampaignId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description="Campaign id")]
-EventId = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description="Event id")]
 Search = Annotated[
     str | None, QueryParameter(max_length=200, description="Text in title, venue or host")
 ]

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from core.clock import utcnow
 from core.errors import NotFound
+from core.params import BranchCode, CampaignId
 from core.urls import public_base_url
 from exports.feeds import (
     Feed,
@@ -32,10 +33,6 @@ PRIVATE_CACHE = "private, max-age=900"
 _EVENT_FILE = re.compile(r"^([0-9]{1,12})\.ics$")
 _TOKEN_FILE = re.compile(r"^([A-Za-z0-9_-]{8,128})\.ics$")
 
-BranchCode = Annotated[
-    str | None, QueryParameter(max_length=32, description="Branch code; includes its sub-branches")
-]
-CampaignId = Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1, description="Campaign id")]
 Kind = Annotated[str | None, QueryParameter(max_length=32, description="Event kind, e.g. lecture")]
 Language = Annotated[
     str | None, QueryParameter(max_length=35, description="Language tag, e.g. lis")

@@ -1,27 +1,19 @@
 """HTTP surface of reports: campaign progress, the summary and per-event impact."""
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get
-from litestar.params import Parameter, QueryParameter
 
 from accounts.caller import Caller
 from accounts.guards import requires_staff, signed_in
 from accounts.scoping import subtree_ids_by_code, visible_branch_ids
 from core.errors import Unprocessable
 from core.pagination import Limit, Offset
-from core.params import RecordId
+from core.params import BranchCode, CampaignId, From, RecordId, To
 from events.campaigns import get_campaign
 from events.listing import query_window
 from exports import reports
-
-From = Annotated[str | None, QueryParameter(name="from", max_length=40, description="From")]
-To = Annotated[str | None, QueryParameter(name="to", max_length=40, description="To (exclusive)")]
-BranchCode = Annotated[
-    str | None, Parameter(max_length=32, description="Branch code; includes sub-branches")
-]
-CampaignId = Annotated[int | None, Parameter(ge=1, le=2**31 - 1, description="Campaign id")]
 
 
 class ImpactPage(msgspec.Struct):

@@ -17,6 +17,7 @@ from app.pages import formatting, labels
 from app.pages.rendering import page
 from core.clock import utcnow
 from core.errors import NotFound
+from core.params import BranchCode
 from core.urls import public_base_url
 from events.listing import EventFilter, list_events, list_occurrences
 from events.schedule import get_event
@@ -26,8 +27,6 @@ from exports.reports import Scope, summary
 
 # Head office reports by the Beijing calendar year.
 REPORT_ZONE = ZoneInfo("Asia/Shanghai")
-
-BranchCode = Annotated[str | None, QueryParameter(max_length=32)]
 
 
 def _helpers(request: Request) -> dict[str, Any]:
