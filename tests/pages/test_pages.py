@@ -67,6 +67,10 @@ async def test_home_lists_upcoming_public_events_in_chinese(live_server, browser
     for draft in drafts:
         assert draft["title"] not in text
     assert "“3·15”防范电信网络诈骗专题讲座" not in text
+    # The demo says what it is, above the page's own content.
+    banner = page.locator(".demo-banner")
+    assert await banner.is_visible()
+    assert (await banner.inner_text()).startswith("演示数据")
     assert await page.locator(".qr svg").count() == 1
     webcal = await page.get_attribute("a.button", "href")
     assert webcal is not None
@@ -87,6 +91,7 @@ async def test_language_switch_to_english_sticks(live_server, browser, demo):
     assert "Upcoming anti-fraud events" in await page.inner_text("h1")
     await page.goto(f"{live_server}/login")
     assert "Sign in" in await page.inner_text("h1")
+    assert (await page.inner_text(".demo-banner")).startswith("Demo data")
 
 
 async def test_event_page_offers_its_calendar_file(live_server, browser, demo, http):
