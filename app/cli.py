@@ -65,7 +65,7 @@ def migrate() -> None:
 
 
 def _is_loopback(host: str) -> bool:
-    if host == "localhost":
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -84,8 +84,9 @@ def _refuse_network_while_demo_accounts(host: str) -> None:
     if usernames:
         click.echo(
             f"Refusing to serve on {host}: the demo accounts ({', '.join(usernames)}) can sign "
-            "in, and anyone on the network could reach them. Serve on 127.0.0.1, use a "
-            "database without the demo, or pass --allow-demo-on-network.",
+            "in with a password printed on a terminal, and anyone on the network could reach "
+            "them. Serve on 127.0.0.1, deactivate the demo accounts, use a database without "
+            "the demo, or pass --allow-demo-on-network.",
             err=True,
         )
         sys.exit(1)

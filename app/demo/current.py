@@ -356,4 +356,3 @@ def present(today: date) -> Present:
         if today + timedelta(days=i.days) >= floor and (i.event is None or i.event in index)
     ]
     return Present([campaign], rows, interceptions)
-
