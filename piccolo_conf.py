@@ -29,6 +29,7 @@ APP_REGISTRY = AppRegistry(
         "accounts.piccolo_app",
         "events.piccolo_app",
         "interceptions.piccolo_app",
+        "app.demo.piccolo_app",
         # Piccolo Admin's shadow users and their sessions (see app/admin.py).
         "piccolo.apps.user.piccolo_app",
         "piccolo_api.session_auth.piccolo_app",

@@ -1,12 +1,16 @@
 """The `fangzha` command: serve, migrate, demo, users."""
 
 import asyncio
+import ipaddress
 import os
 import sys
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from app.demo.password import DemoPassword
 
 T = TypeVar("T")
 
@@ -33,10 +37,17 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
-def serve(host: str, port: int, reload: bool) -> None:
+@click.option(
+    "--allow-demo-on-network",
+    is_flag=True,
+    help="Serve on a non-loopback address even while demo accounts can sign in.",
+)
+def serve(host: str, port: int, reload: bool, allow_demo_on_network: bool) -> None:
     """Serve the web app and API."""
     import uvicorn
 
+    if not _is_loopback(host) and not allow_demo_on_network:
+        _refuse_network_while_demo_accounts(host)
     # `make run` promises an admin on first start; a database without branches has no
     # place for one yet, which is not a reason to refuse serving.
     _ensure_admin(quiet_when_impossible=True)
@@ -53,14 +64,71 @@ def migrate() -> None:
     click.echo("Database is up to date.")
 
 
-@main.command()
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _refuse_network_while_demo_accounts(host: str) -> None:
+    from app.demo.presence import active_demo_usernames
+
+    try:
+        usernames = _run(active_demo_usernames())
+    except Exception as exc:
+        click.echo(f"Could not check for demo accounts (run `fangzha migrate`?): {exc}", err=True)
+        sys.exit(1)
+    if usernames:
+        click.echo(
+            f"Refusing to serve on {host}: the demo accounts ({', '.join(usernames)}) can sign "
+            "in with a password printed on a terminal, and anyone on the network could reach "
+            "them. Serve on 127.0.0.1, deactivate the demo accounts, use a database without "
+            "the demo, or pass --allow-demo-on-network.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@main.group(invoke_without_command=True)
 @click.option("--if-empty", is_flag=True, help="Only load when there are no branches yet.")
-def demo(if_empty: bool) -> None:
-    """Load the Nujiang demo network, its 2025 campaigns, events and interceptions."""
+@click.pass_context
+def demo(context: click.Context, if_empty: bool) -> None:
+    """Load the Nujiang demo: its network, 2025 history, and activity around today.
+
+    The demo users get a random password, printed once; `fangzha demo password`
+    gives them a new one.
+    """
+    if context.invoked_subcommand is not None:
+        return
     from app.demo.load import load_demo
 
     loaded = _run(load_demo(only_if_empty=if_empty))
-    click.echo("Demo data loaded." if loaded else "Database already has data; demo not loaded.")
+    if loaded is None:
+        click.echo("Database already has data; demo not loaded.")
+        return
+    click.echo("Demo data loaded.")
+    _tell_demo_password(loaded)
+
+
+@demo.command("password")
+def demo_password() -> None:
+    """Give the demo users a new random password and print it (the old one stops working)."""
+    from app.demo.password import reset_demo_password
+
+    reset = _run(reset_demo_password())
+    if reset is None:
+        click.echo("There are no demo accounts; `fangzha demo` loads the demo.", err=True)
+        sys.exit(1)
+    _tell_demo_password(reset)
+
+
+def _tell_demo_password(demo: "DemoPassword") -> None:
+    click.echo(f"Demo users: {', '.join(demo.usernames)}")
+    click.echo(f"Demo password: {demo.password}")
+    click.echo("Shown only now; `fangzha demo password` sets and prints a new one.")
 
 
 @main.group()

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
@@ -20,6 +20,7 @@ import interceptions.controllers
 from app.admin import admin
 from app.auth import TokenAuthMiddleware
 from app.database import close_database, open_database
+from app.demo.banner import note_demo_data
 from app.errors import exception_handlers
 from app.health import health
 from app.pages.controllers import PublicPages, StaffPages
@@ -37,9 +38,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         *events.controllers.routes,
         *interceptions.controllers.routes,
         *exports.controllers.routes,
-        PublicPages,
-        StaffPages,
-        event_page_or_file,
+        # Every web page goes here: each shows the demo banner while demo data is present.
+        Router(
+            path="/",
+            route_handlers=[PublicPages, StaffPages, event_page_or_file],
+            before_request=note_demo_data,
+        ),
         admin,
         create_static_files_router(path="/static", directories=[APP_DIR / "static"]),
     ]

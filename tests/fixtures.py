@@ -18,6 +18,7 @@ TABLES = [
     "event",
     "campaign",
     "api_token",
+    "demo_account",
     "app_user",
     "branch",
 ]
@@ -37,6 +38,11 @@ async def database() -> AsyncIterator[None]:
 
 @pytest.fixture(autouse=True)
 async def clean_database(database: None) -> None:
+    await empty_tables()
+
+
+async def empty_tables() -> None:
+    """Deletes every row, as if the database had just been migrated."""
     from piccolo.engine.finder import engine_finder
     from piccolo.engine.postgres import PostgresEngine
 

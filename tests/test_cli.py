@@ -266,3 +266,124 @@ def test_quick_start_sequence_serves_a_working_api(cli_env):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+# Listening on every interface is what these tests are about.
+EVERY_INTERFACE = "0.0.0.0"  # noqa: S104
+
+
+def printed_password(output: str) -> str:
+    lines = [line for line in output.splitlines() if line.startswith("Demo password: ")]
+    assert len(lines) == 1, output
+    return lines[0].removeprefix("Demo password: ").strip()
+
+
+def start_server(env: dict[str, str], *args: str) -> tuple[str, Any]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(FANGZHA), "serve", "--port", str(port), *args],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    wait_for_health(base, process)
+    return base, process
+
+
+def stop_server(process: Any) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def signs_in(base: str, username: str, password: str) -> bool:
+    login = httpx.post(
+        f"{base}/api/auth/login", json={"username": username, "password": password}, timeout=10
+    )
+    assert login.status_code in (200, 401), login.text
+    return login.status_code == 200
+
+
+def test_demo_password_is_random_printed_once_and_can_be_renewed(cli_env, tmp_path):
+    fangzha(cli_env, "migrate")
+    loaded = fangzha(cli_env, "demo", "--if-empty")
+    password = printed_password(loaded.stdout)
+    assert "lk_staff" in loaded.stdout
+    assert "fangzha demo password" in loaded.stdout
+    # Nothing shows it again: a second run loads nothing and prints no password.
+    again = fangzha(cli_env, "demo", "--if-empty")
+    assert password not in again.stdout
+    assert "Demo password" not in again.stdout
+
+    # Another database gets another password: there is no shared demo password.
+    other_env = {**cli_env, "FANGZHA_SQLITE_PATH": str(tmp_path / "other" / "fangzha.sqlite")}
+    fangzha(other_env, "migrate")
+    assert printed_password(fangzha(other_env, "demo").stdout) != password
+
+    base, process = start_server(cli_env)
+    try:
+        assert signs_in(base, "lk_staff", password)
+        assert signs_in(base, "nj_coord", password)
+        renewed = printed_password(fangzha(cli_env, "demo", "password").stdout)
+        assert renewed != password
+        assert signs_in(base, "lk_staff", renewed)
+        assert not signs_in(base, "lk_staff", password)
+    finally:
+        stop_server(process)
+
+
+def test_demo_password_renews_only_demo_accounts(demo_env):
+    fangzha(
+        demo_env,
+        *("users", "create", "--username", "real_staff", "--role", "staff", "--branch", "NJ-LK"),
+        extra_env={"FANGZHA_NEW_PASSWORD": "a long password"},
+    )
+    hash_of = "SELECT password_hash FROM app_user WHERE username = 'real_staff'"
+    with sqlite3.connect(demo_env["FANGZHA_SQLITE_PATH"]) as db:
+        before = db.execute(hash_of).fetchone()[0]
+    renewed = fangzha(demo_env, "demo", "password")
+    assert "real_staff" not in renewed.stdout
+    with sqlite3.connect(demo_env["FANGZHA_SQLITE_PATH"]) as db:
+        assert db.execute(hash_of).fetchone()[0] == before
+
+
+def test_demo_password_without_a_demo_says_so(cli_env):
+    fangzha(cli_env, "migrate")
+    failed = fangzha(cli_env, "demo", "password", expect=1)
+    assert "no demo accounts" in failed.stderr
+    assert "Traceback" not in failed.stderr
+
+
+@pytest.mark.parametrize("host", [EVERY_INTERFACE, "::", "192.0.2.10", "fangzha.example"])
+def test_serve_refuses_a_network_address_while_demo_accounts_exist(demo_env, host):
+    refused = fangzha(demo_env, "serve", "--host", host, "--port", str(free_port()), expect=1)
+    assert f"Refusing to serve on {host}" in refused.stderr
+    assert "--allow-demo-on-network" in refused.stderr
+    assert "lk_staff" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "serving" not in refused.stdout
+
+
+def test_serve_on_the_network_when_told_or_when_no_demo_account_can_sign_in(demo_env):
+    _, process = start_server(demo_env, "--host", EVERY_INTERFACE, "--allow-demo-on-network")
+    stop_server(process)
+
+    with sqlite3.connect(demo_env["FANGZHA_SQLITE_PATH"]) as db:
+        db.execute("UPDATE app_user SET active = 0 WHERE username <> 'admin'")
+    base, process = start_server(demo_env, "--host", EVERY_INTERFACE)
+    try:
+        assert httpx.get(f"{base}/health", timeout=10).status_code == 200
+    finally:
+        stop_server(process)
+
+
+def test_serve_on_the_network_without_the_demo(cli_env):
+    fangzha(cli_env, "migrate")
+    _, process = start_server(cli_env, "--host", EVERY_INTERFACE)
+    stop_server(process)

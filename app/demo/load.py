@@ -1,15 +1,20 @@
-"""Loads the Nujiang demo (see nujiang.py) into an empty database."""
+"""Loads the Nujiang demo into an empty database: its fixed 2025 history (nujiang.py) and
+its present, generated for the day it is loaded (current.py)."""
 
 import json
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from accounts.passwords import hash_password
 from accounts.tables import Branch, User
 from accounts.tokens import new_calendar_token
-from app.demo import nujiang
+from app.demo import current, nujiang
+from app.demo.password import DemoPassword, hash_in_thread, new_demo_password
+from app.demo.tables import DemoAccount
 from core.clock import utcnow
 from core.money import parse_amount
+from core.transactions import write_transaction
 from events.recurrence import series_ends_at
 from events.tables import Attendance, Campaign, Event
 from interceptions.tables import Interception, InterceptionChange
@@ -21,15 +26,41 @@ def _local(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
 
 
-async def load_demo(only_if_empty: bool = True) -> bool:
+@dataclass(frozen=True)
+class LoadedDemo(DemoPassword):
+    """The demo users' password (shown once, only its hash is kept) and the day loaded."""
+
+    day: date
+
+
+async def load_demo(only_if_empty: bool = True) -> LoadedDemo | None:
+    """Load the demo, all of it or nothing; None when the database already had data."""
     if only_if_empty and await Branch.count() > 0:
-        return False
-    branch_ids = await _branches()
-    user_ids = await _users(branch_ids)
-    campaign_ids = await _campaigns(branch_ids)
-    event_ids = await _events(branch_ids, user_ids, campaign_ids)
-    await _interceptions(branch_ids, user_ids, event_ids)
-    return True
+        return None
+    password = new_demo_password()
+    password_hash = await hash_in_thread(password)
+    day = utcnow().astimezone(SHANGHAI).date()
+    present = current.present(day)
+    async with write_transaction(Branch):
+        # Asked again inside the transaction: of two loads at once, the second writes nothing.
+        if only_if_empty and await Branch.count() > 0:
+            return None
+        branch_ids = await _branches()
+        user_ids = await _users(branch_ids, password_hash)
+        campaign_ids = await _campaigns(branch_ids, [*nujiang.CAMPAIGNS, *present.campaigns])
+        event_ids = await _events(branch_ids, user_ids, campaign_ids, nujiang.EVENTS)
+        await _interceptions(branch_ids, user_ids, event_ids, nujiang.INTERCEPTIONS)
+        recent_ids = await _events(
+            branch_ids, user_ids, campaign_ids, present.events, len(event_ids)
+        )
+        await _interceptions(
+            branch_ids,
+            user_ids,
+            recent_ids,
+            present.interceptions,
+            len(nujiang.INTERCEPTIONS),
+        )
+    return LoadedDemo(password, list(user_ids), day)
 
 
 async def _branches() -> dict[str, int]:
@@ -52,8 +83,7 @@ async def _branches() -> dict[str, int]:
     return ids
 
 
-async def _users(branch_ids: dict[str, int]) -> dict[str, int]:
-    password_hash = hash_password(nujiang.DEMO_PASSWORD)
+async def _users(branch_ids: dict[str, int], password_hash: str) -> dict[str, int]:
     ids: dict[str, int] = {}
     for username, display_name, role, code in nujiang.USERS:
         rows = await User.insert(
@@ -69,13 +99,14 @@ async def _users(branch_ids: dict[str, int]) -> dict[str, int]:
             )
         ).returning(User.id)
         ids[username] = rows[0]["id"]
+        await DemoAccount.insert(DemoAccount(user=ids[username], loaded_at=utcnow()))
     return ids
 
 
-async def _campaigns(branch_ids: dict[str, int]) -> dict[str, int]:
+async def _campaigns(branch_ids: dict[str, int], campaigns: list[Any]) -> dict[str, int]:
     ids: dict[str, int] = {}
     now = utcnow()
-    for key, name, theme, starts, ends, code, goals in nujiang.CAMPAIGNS:
+    for key, name, theme, starts, ends, code, goals in campaigns:
         events, attendees, interceptions, yuan = goals
         rows = await Campaign.insert(
             Campaign(
@@ -98,10 +129,14 @@ async def _campaigns(branch_ids: dict[str, int]) -> dict[str, int]:
 
 
 async def _events(
-    branch_ids: dict[str, int], user_ids: dict[str, int], campaign_ids: dict[str, int]
+    branch_ids: dict[str, int],
+    user_ids: dict[str, int],
+    campaign_ids: dict[str, int],
+    events: list[Any],
+    numbered_after: int = 0,
 ) -> list[int]:
     ids: list[int] = []
-    for number, spec in enumerate(nujiang.EVENTS, start=1):
+    for number, spec in enumerate(events, start=numbered_after + 1):
         (
             title,
             kind,
@@ -184,10 +219,14 @@ async def _attendance(
 
 
 async def _interceptions(
-    branch_ids: dict[str, int], user_ids: dict[str, int], event_ids: list[int]
+    branch_ids: dict[str, int],
+    user_ids: dict[str, int],
+    event_ids: list[int],
+    interceptions: list[Any],
+    numbered_after: int = 0,
 ) -> None:
     reviewer = user_ids["nj_coord"]
-    for number, spec in enumerate(nujiang.INTERCEPTIONS, start=1):
+    for number, spec in enumerate(interceptions, start=numbered_after + 1):
         (
             event,
             code,

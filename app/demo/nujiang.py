@@ -1,10 +1,15 @@
 """The Nujiang example network (工行怒江分行), its 2025 campaigns, events and interceptions.
 
 The 2025 figures match the branch's published report: 9 anti-fraud lectures
-held, 11 verified interceptions, 860,000.00 yuan saved.
+held, 11 verified interceptions, 860,000.00 yuan saved. This history is fixed;
+the demo's present (recent activity, upcoming events) is generated for the day
+it is loaded by `current.py`.
 """
 
 from datetime import date
+
+# The report's year is closed: nothing generated for the load day may add to what it counts.
+HISTORY_ENDS = date(2026, 1, 1)
 
 BRANCHES = [
     # code, name, parent code, languages, address
@@ -15,8 +20,6 @@ BRANCHES = [
     ("NJ-LP", "兰坪县支行", "NJ", ["zh", "lis"], "兰坪白族普米族自治县金顶镇"),
     ("NJ-FG", "福贡县支行", "NJ", ["zh", "lis"], "福贡县上帕镇"),
 ]
-
-DEMO_PASSWORD = "fangzha-demo"
 
 USERS = [
     # username, display name, role, branch code
@@ -65,15 +68,6 @@ CAMPAIGNS = [
         date(2025, 9, 30),
         "NJ",
         (5, 400, 2, 150000),
-    ),
-    (
-        "edu26",
-        "2026年金融教育宣传周",
-        "finance_education_week",
-        date(2026, 12, 1),
-        date(2027, 1, 31),
-        "NJ",
-        (6, 500, None, None),
     ),
 ]
 
@@ -303,67 +297,6 @@ EVENTS = [
         ["zh"],
         "completed",
         "internal",
-        None,
-    ),
-    # Upcoming, for the public calendar.
-    (
-        "2026金融教育宣传周：反诈讲座进村寨",
-        "lecture",
-        "edu26",
-        "NJ-FG",
-        ("鹿马登乡阿亚比村活动室", "福贡县鹿马登乡", "village"),
-        "2026-12-10 14:00",
-        2,
-        "阿普",
-        ["rural", "elderly"],
-        ["lis", "zh"],
-        "scheduled",
-        "public",
-        None,
-    ),
-    (
-        "厅堂微沙龙：识别虚假网络贷款",
-        "salon",
-        "edu26",
-        "NJ-YYS",
-        ("怒江分行营业室大厅", "泸水市六库街道穿城路", "branch_hall"),
-        "2026-12-03 10:00",
-        1,
-        "李建华",
-        ["general"],
-        ["zh"],
-        "scheduled",
-        "public",
-        "FREQ=WEEKLY;COUNT=8",
-    ),
-    (
-        "走进怒江州民族中学：寒假前反诈提醒",
-        "campus_visit",
-        "edu26",
-        "NJ-LS",
-        ("怒江州民族中学报告厅", "泸水市六库街道", "campus"),
-        "2027-01-08 15:00",
-        1.5,
-        "普志强",
-        ["students"],
-        ["zh", "lis"],
-        "scheduled",
-        "public",
-        None,
-    ),
-    (
-        "兰坪县支行反诈讲座(草稿)",
-        "lecture",
-        "edu26",
-        "NJ-LP",
-        ("兰坪县支行营业厅", "兰坪县金顶镇", "branch_hall"),
-        "2026-12-16 10:00",
-        1.5,
-        "和晓燕",
-        ["general"],
-        ["zh"],
-        "draft",
-        "public",
         None,
     ),
 ]

@@ -21,10 +21,10 @@ async def _login(client: httpx.AsyncClient, username: str, password: str) -> dic
 
 async def test_1_demo_feed_parses_everywhere_and_cancellation_bumps_sequence(client):
     from app.demo.load import load_demo
-    from app.demo.nujiang import DEMO_PASSWORD
     from events.tables import Event
 
-    assert await load_demo(only_if_empty=True)
+    demo = await load_demo(only_if_empty=True)
+    assert demo is not None
     first = await client.get("/calendar.ics")
     assert first.status_code == 200
     lint(first.content)
@@ -45,7 +45,7 @@ async def test_1_demo_feed_parses_everywhere_and_cancellation_bumps_sequence(cli
     before = readings["icalendar"][row["uid"]]
     assert before.status == "CONFIRMED"
 
-    coordinator = await _login(client, "nj_coord", DEMO_PASSWORD)
+    coordinator = await _login(client, "nj_coord", demo.password)
     cancel = await client.post(
         f"/api/events/{row['id']}/cancel", json={"reason": "暴雨天气,道路中断"}, headers=coordinator
     )

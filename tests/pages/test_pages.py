@@ -1,17 +1,22 @@
 """The web pages in a real browser against a real server, on the demo data."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
-from app.demo.load import load_demo
-from app.demo.nujiang import DEMO_PASSWORD
+from app.demo.load import LoadedDemo, load_demo
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
-async def demo() -> None:
-    await load_demo(only_if_empty=False)
+async def demo() -> LoadedDemo:
+    loaded = await load_demo(only_if_empty=False)
+    assert loaded is not None
+    return loaded
 
 
 @pytest.fixture
@@ -20,16 +25,52 @@ async def http(live_server):
         yield client
 
 
-async def test_home_lists_upcoming_public_events_in_chinese(live_server, browser, demo):
+async def events_from_now(http: httpx.AsyncClient, **headers: str) -> list[dict[str, Any]]:
+    """Events of the next six weeks, as the API lists them to the caller."""
+    now = datetime.now(UTC)
+    window = {"from": now.isoformat(), "to": (now + timedelta(weeks=6)).isoformat()}
+    response = await http.get("/api/events", params={**window, "limit": 100}, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+async def an_upcoming_public_event(http: httpx.AsyncClient) -> dict[str, Any]:
+    """A one-off public event of the demo in the weeks ahead, whatever day it is."""
+    upcoming = [
+        e
+        for e in await events_from_now(http)
+        if e["status"] == "scheduled" and e["rrule"] is None and e["venue"]["name"]
+    ]
+    assert upcoming, "the demo has no upcoming public event"
+    return upcoming[0]
+
+
+async def sign_in(http: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
+    login = await http.post("/api/auth/login", json={"username": username, "password": password})
+    assert login.status_code == 200, login.text
+    http.cookies.clear()
+    return {"Authorization": f"Bearer {login.json()['token']}"}
+
+
+async def test_home_lists_upcoming_public_events_in_chinese(live_server, browser, demo, http):
+    upcoming = await an_upcoming_public_event(http)
+    coordinator = await sign_in(http, "nj_coord", demo.password)
+    drafts = [e for e in await events_from_now(http, **coordinator) if e["status"] == "draft"]
+    assert drafts, "the demo has a draft in the weeks ahead"
     page = await browser.new_page(locale="zh-CN")
     await page.goto(f"{live_server}/")
     assert await page.get_attribute("html", "lang") == "zh-CN"
     text = await page.inner_text("main")
-    assert "2026金融教育宣传周：反诈讲座进村寨" in text
+    assert upcoming["title"] in text
     assert "近期反诈宣传活动" in text
     # Drafts and past events are not on the public page.
-    assert "草稿" not in text
+    for draft in drafts:
+        assert draft["title"] not in text
     assert "“3·15”防范电信网络诈骗专题讲座" not in text
+    # The demo says what it is, above the page's own content.
+    banner = page.locator(".demo-banner")
+    assert await banner.is_visible()
+    assert (await banner.inner_text()).startswith("演示数据")
     assert await page.locator(".qr svg").count() == 1
     webcal = await page.get_attribute("a.button", "href")
     assert webcal is not None
@@ -50,21 +91,23 @@ async def test_language_switch_to_english_sticks(live_server, browser, demo):
     assert "Upcoming anti-fraud events" in await page.inner_text("h1")
     await page.goto(f"{live_server}/login")
     assert "Sign in" in await page.inner_text("h1")
+    assert (await page.inner_text(".demo-banner")).startswith("Demo data")
 
 
 async def test_event_page_offers_its_calendar_file(live_server, browser, demo, http):
+    upcoming = await an_upcoming_public_event(http)
     page = await browser.new_page(locale="zh-CN")
     await page.goto(f"{live_server}/")
-    await page.click("text=2026金融教育宣传周：反诈讲座进村寨")
-    assert "/events/" in page.url
-    assert "鹿马登乡阿亚比村活动室" in await page.inner_text("main")
+    await page.click(f"text={upcoming['title']}")
+    assert page.url.endswith(f"/events/{upcoming['id']}")
+    assert upcoming["venue"]["name"] in await page.inner_text("main")
     href = await page.get_attribute("text=添加到我的日历", "href")
     assert href is not None
     assert href.endswith(".ics")
     response = await http.get(href)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/calendar")
-    assert "SUMMARY:2026金融教育宣传周" in response.text
+    assert f"UID:{upcoming['uid']}" in response.text
 
 
 async def test_unknown_event_page_is_404(demo, http):
@@ -87,10 +130,11 @@ async def test_staff_signs_in_and_logs_an_interception(live_server, browser, dem
     await page.goto(f"{live_server}/staff")
     assert page.url.endswith("/login")
     await page.fill("#username", "lk_staff")
-    await page.fill("#password", DEMO_PASSWORD)
+    await page.fill("#password", demo.password)
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{live_server}/staff")
-    await page.fill("#occurred_at", "2026-11-20T10:30")
+    yesterday = datetime.now(CHINA) - timedelta(days=1)
+    await page.fill("#occurred_at", yesterday.strftime("%Y-%m-%dT%H:%M"))
     await page.fill("#amount_saved", "4500.50")
     await page.select_option("#fraud_type", "fake_loan")
     await page.fill("#description", "客户来电 13812345678 称需缴纳解冻费")
@@ -98,10 +142,7 @@ async def test_staff_signs_in_and_logs_an_interception(live_server, browser, dem
     await page.wait_for_selector("#interception-result.ok")
     number = (await page.inner_text("#interception-result")).split()[-1]
 
-    login = await http.post(
-        "/api/auth/login", json={"username": "lk_staff", "password": DEMO_PASSWORD}
-    )
-    headers = {"Authorization": f"Bearer {login.json()['token']}"}
+    headers = await sign_in(http, "lk_staff", demo.password)
     saved = (await http.get(f"/api/interceptions/{number}", headers=headers)).json()
     assert saved["amount_saved"] == "4500.50"
     assert saved["fraud_type"] == "fake_loan"
@@ -113,7 +154,7 @@ async def test_dashboard_shows_the_2025_figures(live_server, browser, demo):
     page = await browser.new_page(locale="zh-CN")
     await page.goto(f"{live_server}/login")
     await page.fill("#username", "nj_coord")
-    await page.fill("#password", DEMO_PASSWORD)
+    await page.fill("#password", demo.password)
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{live_server}/staff")
     await page.goto(f"{live_server}/dashboard?year=2025")
@@ -125,10 +166,7 @@ async def test_dashboard_shows_the_2025_figures(live_server, browser, demo):
 async def test_staff_records_attendance_for_an_event_that_took_place(
     live_server, browser, demo, http
 ):
-    coordinator = await http.post(
-        "/api/auth/login", json={"username": "nj_coord", "password": DEMO_PASSWORD}
-    )
-    coord = {"Authorization": f"Bearer {coordinator.json()['token']}"}
+    coord = await sign_in(http, "nj_coord", demo.password)
     branches = (await http.get("/api/branches", headers=coord)).json()["items"]
     liuku = next(b["id"] for b in branches if b["code"] == "NJ-LK")
     start = (datetime.now(UTC) - timedelta(days=2)).replace(microsecond=0, second=0)
@@ -150,10 +188,12 @@ async def test_staff_records_attendance_for_an_event_that_took_place(
     page = await browser.new_page(locale="zh-CN")
     await page.goto(f"{live_server}/login")
     await page.fill("#username", "lk_staff")
-    await page.fill("#password", DEMO_PASSWORD)
+    await page.fill("#password", demo.password)
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{live_server}/staff")
-    await page.select_option("#occurrence", index=0)
+    # The demo's own recent events are listed too; pick the one just created.
+    option = page.locator(f'#occurrence option[value^="{event_id}|"]')
+    await page.select_option("#occurrence", value=await option.get_attribute("value"))
     await page.fill("#headcount", "36")
     await page.fill("#materials_distributed", "80")
     await page.fill("#app_installs", "12")
