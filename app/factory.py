@@ -17,11 +17,13 @@ import accounts.controllers
 import events.controllers
 import exports.controllers
 import interceptions.controllers
+from accounts.passwords import set_hashing_concurrency
 from app.admin import admin
 from app.auth import TokenAuthMiddleware
 from app.database import close_database, open_database
 from app.errors import exception_handlers
 from app.health import health
+from app.log_redaction import keep_tokens_out_of_logs
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
 from app.settings import Settings
@@ -31,6 +33,7 @@ APP_DIR = Path(__file__).parent
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     settings = settings or Settings.from_env()
+    set_hashing_concurrency(settings.password_hashing_threads)
     route_handlers: list[Any] = [
         health,
         *accounts.controllers.routes,
@@ -45,11 +48,11 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     ]
     options: dict[str, Any] = {
         "route_handlers": route_handlers,
-        "on_startup": [open_database],
+        "on_startup": [keep_tokens_out_of_logs, open_database],
         "on_shutdown": [close_database],
         "middleware": [DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"])],
         "exception_handlers": exception_handlers,
-        "stores": {"login_failures": MemoryStore(), "feeds": MemoryStore()},
+        "stores": {"feeds": MemoryStore()},
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(
             title="Fangzha 防诈",

@@ -4,9 +4,8 @@ import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from accounts.passwords import hash_password
+from accounts.passwords import make_password_hash
 from accounts.tables import Branch, User
-from accounts.tokens import new_calendar_token
 from app.demo import nujiang
 from core.clock import utcnow
 from core.money import parse_amount
@@ -53,7 +52,7 @@ async def _branches() -> dict[str, int]:
 
 
 async def _users(branch_ids: dict[str, int]) -> dict[str, int]:
-    password_hash = hash_password(nujiang.DEMO_PASSWORD)
+    password_hash = await make_password_hash(nujiang.DEMO_PASSWORD)
     ids: dict[str, int] = {}
     for username, display_name, role, code in nujiang.USERS:
         rows = await User.insert(
@@ -64,7 +63,6 @@ async def _users(branch_ids: dict[str, int]) -> dict[str, int]:
                 branch=branch_ids[code],
                 password_hash=password_hash,
                 active=True,
-                calendar_token=new_calendar_token(),
                 created_at=utcnow(),
             )
         ).returning(User.id)
