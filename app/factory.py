@@ -26,6 +26,7 @@ from app.health import health
 from app.log_redaction import keep_tokens_out_of_logs
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
+from app.security_headers import security_headers
 from app.settings import Settings
 
 APP_DIR = Path(__file__).parent
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "on_shutdown": [close_database],
         "middleware": [DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"])],
         "exception_handlers": exception_handlers,
+        "before_send": [security_headers(settings.public_url)],
         "stores": {"feeds": MemoryStore()},
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(
