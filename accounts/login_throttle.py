@@ -12,6 +12,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from ipaddress import IPv6Address, ip_address, ip_network
 
 from accounts.tables import LoginThrottle
 from core.clock import utcnow
@@ -28,12 +29,24 @@ def _key(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
+def _counted_as(address: str) -> str:
+    # One IPv6 subscriber gets a whole /64: counting single addresses would give a
+    # guesser billions of fresh ones.
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, IPv6Address) and parsed.ipv4_mapped is None:
+        return str(ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def _account_key(username: str, address: str) -> str:
-    return _key("account", username.casefold(), address)
+    return _key("account", username.casefold(), _counted_as(address))
 
 
 def _address_key(address: str) -> str:
-    return _key("address", address)
+    return _key("address", _counted_as(address))
 
 
 def _now() -> int:

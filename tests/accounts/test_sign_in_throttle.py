@@ -182,3 +182,14 @@ async def test_trusted_proxies_that_are_not_addresses_stop_the_start(monkeypatch
     monkeypatch.setenv("FANGZHA_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example")
     with pytest.raises(RuntimeError, match="FANGZHA_TRUSTED_PROXIES"):
         Settings.from_env()
+
+
+async def test_one_ipv6_subscriber_is_one_address(world, app):
+    # Each attempt from another address of the same /64, as any IPv6 host can.
+    for n in range(5):
+        async with at(app, f"2001:db8:5:7::{n + 1:x}") as guesser:
+            assert (await sign_in(guesser, "coord", WRONG)).status_code == 401
+    async with at(app, "2001:db8:5:7:ffff::9") as guesser:
+        assert (await sign_in(guesser, "coord", PASSWORD)).status_code == 429
+    async with at(app, "2001:db8:5:8::1") as neighbour:
+        assert (await sign_in(neighbour, "coord", PASSWORD)).status_code == 200
