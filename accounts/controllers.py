@@ -1,13 +1,17 @@
 """HTTP surface of accounts: sign-in, the caller, branches and users."""
 
+from typing import Any
+
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from accounts import branches, users
-from accounts.guards import requires_admin, requires_login, signed_in
+from accounts.client_address import client_address
+from accounts.guards import refuses_cross_site, requires_admin, requires_login, signed_in
 from accounts.login import login
+from accounts.login_throttle import LoginLimits
 from accounts.schemas import (
     BranchCreate,
     BranchOut,
@@ -32,15 +36,33 @@ def private_calendar_url(request: Request, token: str) -> str:
     return f"{public_base_url(request)}/calendar/private/{token}.ics"
 
 
+def _settings(request: Request) -> Any:
+    # The app's settings object (app/settings.py), handed over in the app state.
+    return request.app.state["settings"]
+
+
+def _calendar_key(request: Request) -> bytes:
+    key = _settings(request).secret_key
+    assert isinstance(key, bytes)
+    return key
+
+
 class AuthController(Controller):
     path = "/api/auth"
     tags = ["accounts"]
 
-    @post("/login", operation_id="login", status_code=HTTP_200_OK)
+    @post("/login", operation_id="login", status_code=HTTP_200_OK, guards=[refuses_cross_site])
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[LoginOut]:
-        """Sign in with username and password; answers a bearer token and sets a session cookie."""
-        store = request.app.stores.get("login_failures")
-        token, user = await login(store, data.username, data.password)
+        """Sign in with username and password; answers a bearer token and sets a session cookie.
+
+        Repeated failures from one address, for one username or for any, are refused
+        with 429 for a while (Retry-After says how long).
+        """
+        settings = _settings(request)
+        limits = settings.login_limits
+        assert isinstance(limits, LoginLimits)
+        address = client_address(request, settings.trusted_proxies)
+        token, user = await login(data.username, data.password, address, limits)
         cookie = Cookie(
             key=SESSION_COOKIE,
             value=token,
@@ -76,7 +98,7 @@ class MeController(Controller):
         """The signed-in user, with the secret address of their private calendar feed."""
         caller = signed_in(request)
         user = await users.get_user(caller.id)
-        token = await users.calendar_token_of(caller.id)
+        token = await users.calendar_token_of(caller.id, _calendar_key(request))
         return MeOut(
             **{f: getattr(user, f) for f in user.__struct_fields__},
             private_calendar_url=private_calendar_url(request, token),
@@ -85,7 +107,7 @@ class MeController(Controller):
     @post("/calendar-token", operation_id="rotateCalendarToken", status_code=HTTP_200_OK)
     async def rotate_calendar_token(self, request: Request) -> CalendarTokenOut:
         """Issue a new private calendar address; the old one stops working at once."""
-        token = await users.rotate_calendar_token(signed_in(request).id)
+        token = await users.rotate_calendar_token(signed_in(request).id, _calendar_key(request))
         return CalendarTokenOut(private_calendar_url=private_calendar_url(request, token))
 
 
@@ -141,7 +163,10 @@ class UserController(Controller):
 
     @patch("/{user_id:int}", operation_id="updateUser")
     async def update_user(self, user_id: RecordId, data: JSONBody[UserUpdate]) -> UserOut:
-        """Change an account's name, role, branch, password or whether it is active."""
+        """Change an account's name, role, branch, password or whether it is active.
+
+        A new password ends the user's sessions and their private calendar address.
+        """
         return await users.update_user(user_id, data)
 
 

@@ -7,6 +7,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 
 from accounts.caller import Caller
+from accounts.cross_site import CROSS_SITE_DETAIL, is_cross_site_write
 from accounts.roles import Role, at_least
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
@@ -46,3 +47,9 @@ def signed_in(connection: ASGIConnection) -> Caller:
     caller = caller_of(connection)
     assert caller is not None, "the handler's guard requires a signed-in user"
     return caller
+
+
+def refuses_cross_site(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """For writes that set the session cookie: another site must not sign a browser in."""
+    if is_cross_site_write(connection):
+        raise PermissionDeniedException(detail=CROSS_SITE_DETAIL)

@@ -12,7 +12,14 @@ LanguageTag = Annotated[
     str, msgspec.Meta(min_length=2, max_length=35, pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 ]
 Username = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")]
-Password = Annotated[str, msgspec.Meta(min_length=8, max_length=256)]
+Password = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=10,
+        max_length=256,
+        description="At least 10 characters, not only spaces; never returned.",
+    ),
+]
 Text = Annotated[str, msgspec.Meta(max_length=2000, pattern=_NO_NUL)]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 

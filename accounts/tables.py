@@ -1,6 +1,8 @@
 from piccolo.columns import (
+    BigInt,
     Boolean,
     ForeignKey,
+    Integer,
     Serial,
     Text,
     Timestamptz,
@@ -9,6 +11,8 @@ from piccolo.columns import (
 from piccolo.columns.base import OnDelete
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
+
+from accounts.calendar_tokens import new_calendar_seed, unissued_calendar_token_hash
 
 
 class Branch(Table, tablename="branch"):
@@ -34,9 +38,14 @@ class User(Table, tablename="app_user"):
     branch: ForeignKey[Branch] = ForeignKey(Branch, on_delete=OnDelete.restrict)
     password_hash = Text(secret=True)
     active = Boolean(default=True)
-    # The private calendar URL is a capability the user must be able to see again,
-    # so it is stored as issued; rotating it replaces it.
-    calendar_token = Varchar(length=64, unique=True)
+    # The private calendar address is a capability the user must be able to see again,
+    # yet the database alone must not yield it: its token is a MAC of this seed under
+    # the server's secret key (accounts/calendar_tokens.py), and only the token's
+    # digest is kept, for looking the feed up.
+    calendar_seed = Varchar(length=64, secret=True, default=new_calendar_seed)
+    calendar_token_hash = Varchar(
+        length=64, unique=True, secret=True, default=unissued_calendar_token_hash
+    )
     created_at = Timestamptz()
 
 
@@ -44,7 +53,17 @@ class ApiToken(Table, tablename="api_token"):
     """A bearer token or web session; only its SHA-256 digest is stored."""
 
     id = Serial(primary_key=True)
-    token_hash = Varchar(length=64, unique=True)
+    token_hash = Varchar(length=64, unique=True, secret=True)
     user: ForeignKey[User] = ForeignKey(User, on_delete=OnDelete.cascade)
     created_at = Timestamptz()
     expires_at = Timestamptz()
+
+
+class LoginThrottle(Table, tablename="login_throttle"):
+    """Sign-in attempts in the current window, per (username, address) or per address."""
+
+    # A digest of what is counted: the table holds no usernames or addresses.
+    key = Varchar(length=64, primary_key=True)
+    attempts = Integer(default=0)
+    # Unix seconds: compares the same on every database.
+    window_start = BigInt(default=0)

@@ -14,10 +14,6 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def new_calendar_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 async def issue_token(user_id: int) -> str:
     token = secrets.token_urlsafe(32)
     now = datetime.now(UTC)

@@ -2,11 +2,17 @@
 
 from typing import Any
 
-from accounts.passwords import hash_password
+from accounts.calendar_tokens import (
+    calendar_token_for,
+    calendar_token_hash,
+    new_calendar_seed,
+    unissued_calendar_token_hash,
+)
+from accounts.password_rules import check_new_password
+from accounts.passwords import make_password_hash
 from accounts.roles import Role
 from accounts.schemas import UserCreate, UserOut, UserUpdate
 from accounts.tables import ApiToken, Branch, User
-from accounts.tokens import new_calendar_token
 from core.clock import utcnow
 from core.errors import Conflict, NotFound, Unprocessable
 from core.transactions import write_transaction
@@ -43,7 +49,8 @@ async def _require_branch(branch_id: int) -> None:
 
 
 async def create_user(data: UserCreate) -> UserOut:
-    password_hash = hash_password(data.password)
+    check_new_password(data.password)
+    password_hash = await make_password_hash(data.password)
     async with write_transaction(User):
         await _require_branch(data.branch_id)
         if await User.exists().where(User.username == data.username):
@@ -56,7 +63,6 @@ async def create_user(data: UserCreate) -> UserOut:
                 branch=data.branch_id,
                 password_hash=password_hash,
                 active=data.active,
-                calendar_token=new_calendar_token(),
                 created_at=utcnow(),
             )
         ).returning(User.id)
@@ -73,7 +79,7 @@ async def _is_last_active_admin(user_id: int) -> bool:
 async def update_user(user_id: int, data: UserUpdate) -> UserOut:
     values: dict[Any, Any] = {}
     if isinstance(data.password, str):
-        values[User.password_hash] = hash_password(data.password)
+        values.update(await _new_password_values(data.password))
     async with write_transaction(User):
         current = await User.select(User.role, User.active).where(User.id == user_id).first()
         if current is None:
@@ -107,14 +113,46 @@ async def update_user(user_id: int, data: UserUpdate) -> UserOut:
     return await get_user(user_id)
 
 
-async def calendar_token_of(user_id: int) -> str:
-    row = await User.select(User.calendar_token).where(User.id == user_id).first()
+async def _new_password_values(password: str) -> dict[Any, Any]:
+    check_new_password(password)
+    # A reset means the account may have been in other hands: the private calendar
+    # address they could have copied stops working too (the owner sees a new one).
+    return {
+        User.password_hash: await make_password_hash(password),
+        User.calendar_seed: new_calendar_seed(),
+        User.calendar_token_hash: unissued_calendar_token_hash(),
+    }
+
+
+async def reset_password(user_id: int, password: str) -> None:
+    """A new password: every session and the private calendar address end with the old one."""
+    values = await _new_password_values(password)
+    async with write_transaction(User):
+        await User.update(values).where(User.id == user_id)
+        await ApiToken.delete().where(ApiToken.user == user_id)
+
+
+async def calendar_token_of(user_id: int, key: bytes) -> str:
+    """The user's private calendar token; from the first time it is shown, it works."""
+    row = await (
+        User.select(User.calendar_seed, User.calendar_token_hash).where(User.id == user_id).first()
+    )
     if row is None:
         raise NotFound("User", user_id)
-    return str(row["calendar_token"])
+    token = calendar_token_for(row["calendar_seed"], key)
+    if row["calendar_token_hash"] != calendar_token_hash(token):
+        # Unissued, or the server key changed. A rotation meanwhile changed the seed,
+        # and must not be undone.
+        await User.update({User.calendar_token_hash: calendar_token_hash(token)}).where(
+            (User.id == user_id) & (User.calendar_seed == row["calendar_seed"])
+        )
+    return token
 
 
-async def rotate_calendar_token(user_id: int) -> str:
-    token = new_calendar_token()
-    await User.update({User.calendar_token: token}).where(User.id == user_id)
+async def rotate_calendar_token(user_id: int, key: bytes) -> str:
+    seed = new_calendar_seed()
+    token = calendar_token_for(seed, key)
+    await User.update(
+        {User.calendar_seed: seed, User.calendar_token_hash: calendar_token_hash(token)}
+    ).where(User.id == user_id)
     return token

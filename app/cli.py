@@ -52,7 +52,18 @@ def serve(host: str, port: int, reload: bool, allow_demo_on_network: bool) -> No
     # place for one yet, which is not a reason to refuse serving.
     _ensure_admin(quiet_when_impossible=True)
     click.echo(f"Fangzha is serving on http://{host}:{port}  (API docs: /schema)")
-    uvicorn.run("app.asgi:app", host=host, port=port, reload=reload, proxy_headers=True)
+    from app.settings import Settings
+
+    # Only the configured proxies may say who the client is (FANGZHA_TRUSTED_PROXIES).
+    trusted = [str(network) for network in Settings.from_env().trusted_proxies]
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        reload=reload,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+    )
 
 
 @main.command()

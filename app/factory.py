@@ -17,14 +17,17 @@ import accounts.controllers
 import events.controllers
 import exports.controllers
 import interceptions.controllers
+from accounts.passwords import set_hashing_concurrency
 from app.admin import admin
 from app.auth import TokenAuthMiddleware
 from app.database import close_database, open_database
 from app.demo.banner import note_demo_data
 from app.errors import exception_handlers
 from app.health import health
+from app.log_redaction import keep_tokens_out_of_logs
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
+from app.security_headers import security_headers
 from app.settings import Settings
 
 APP_DIR = Path(__file__).parent
@@ -32,6 +35,7 @@ APP_DIR = Path(__file__).parent
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     settings = settings or Settings.from_env()
+    set_hashing_concurrency(settings.password_hashing_threads)
     route_handlers: list[Any] = [
         health,
         *accounts.controllers.routes,
@@ -49,11 +53,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     ]
     options: dict[str, Any] = {
         "route_handlers": route_handlers,
-        "on_startup": [open_database],
+        "on_startup": [keep_tokens_out_of_logs, open_database],
         "on_shutdown": [close_database],
         "middleware": [DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"])],
         "exception_handlers": exception_handlers,
-        "stores": {"login_failures": MemoryStore(), "feeds": MemoryStore()},
+        "before_send": [security_headers(settings.public_url)],
+        "stores": {"feeds": MemoryStore()},
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(
             title="Fangzha 防诈",

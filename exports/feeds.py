@@ -22,6 +22,7 @@ from urllib.parse import quote
 import anyio.to_thread
 from piccolo.engine.sqlite import SQLiteEngine
 
+from accounts.calendar_tokens import calendar_token_hash
 from accounts.scoping import subtree_ids_by_code, subtree_ids_of_path
 from accounts.tables import Branch, User
 from core.errors import NotFound, Unprocessable
@@ -190,7 +191,7 @@ async def private_scope(token: str) -> Scope:
     """The scope of a private feed token; unknown, rotated or inactive → 404."""
     row = await (
         User.select(User.role, User.display_name, User.branch._.path)
-        .where((User.calendar_token == token) & (User.active.eq(True)))
+        .where((User.calendar_token_hash == calendar_token_hash(token)) & (User.active.eq(True)))
         .first()
     )
     if row is None:

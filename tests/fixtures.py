@@ -10,6 +10,7 @@ import pytest
 from litestar import Litestar
 
 TABLES = [
+    "login_throttle",
     "sessions",
     "piccolo_user",
     "interception_change",
@@ -106,9 +107,9 @@ WORLD_USERS = [
 
 @pytest.fixture
 async def world() -> World:
-    from accounts.passwords import hash_password
+    from accounts.passwords import make_password_hash
     from accounts.tables import Branch, User
-    from accounts.tokens import issue_token, new_calendar_token
+    from accounts.tokens import issue_token
     from core.clock import utcnow
 
     result = World()
@@ -127,7 +128,7 @@ async def world() -> World:
         result.branches[code] = rows[0]["id"]
         paths[code] = f"{paths[parent] if parent else '/'}{rows[0]['id']}/"
         await Branch.update({Branch.path: paths[code]}).where(Branch.id == rows[0]["id"])
-    password_hash = hash_password(PASSWORD)
+    password_hash = await make_password_hash(PASSWORD)
     for username, role, code in WORLD_USERS:
         rows = await User.insert(
             User(
@@ -137,7 +138,6 @@ async def world() -> World:
                 branch=result.branches[code],
                 password_hash=password_hash,
                 active=True,
-                calendar_token=new_calendar_token(),
                 created_at=utcnow(),
             )
         ).returning(User.id)

@@ -259,15 +259,13 @@ async def post_ok(client: Any, path: str, body: Any, headers: dict[str, str]) ->
 @pytest.fixture
 async def matrix_ids(client, world) -> dict[str, Any]:
     """Records of branch NJ-LK for the matrix to point at, made through the API."""
-    from accounts.tables import User
 
     ids: dict[str, Any] = {
         "branch": world.branches["NJ-LK"],
         "user": world.users["staff_lka"],
     }
-    row = await User.select(User.calendar_token).where(User.id == world.users["staff_lk"]).first()
-    assert row is not None
-    ids["calendar_token"] = row["calendar_token"]
+    me = await client.get("/api/users/me", headers=world.auth("staff_lk"))
+    ids["calendar_token"] = me.json()["private_calendar_url"].rsplit("/", 1)[1][: -len(".ics")]
     coordinator = world.auth("coord_lk")
     if has_route("POST", "/api/campaigns"):
         campaign = await post_ok(client, "/api/campaigns", campaign_body("seed", ids), coordinator)

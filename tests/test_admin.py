@@ -137,3 +137,39 @@ async def test_the_bridged_session_is_reused_and_renewed_when_lapsed(client, wor
     after = await SessionsBase.select(SessionsBase.token).where(mine)
     assert len(after) == 1
     assert after[0]["token"] != first[0]["token"]
+
+
+async def test_the_admin_never_shows_password_or_token_columns(client, world):
+    headers = world.auth("admin")
+    # The feed address is issued; its digest and seed are in the database now.
+    assert (await client.get("/api/users/me", headers=headers)).status_code == 200
+    secret_words = ("password", "token", "seed", "hash")
+
+    tables = await client.get("/admin/api/tables/", headers=headers)
+    assert not set(tables.json()) & {"api_token", "login_throttle", "sessions", "piccolo_user"}
+    # One user table only: the one without the secret columns.
+    assert tables.json().count("app_user") == 1
+
+    schema = await client.get("/admin/api/tables/app_user/schema/", headers=headers)
+    assert schema.status_code == 200
+    columns = set(schema.json()["properties"])
+    assert {"username", "role", "active"} <= columns
+    assert not [c for c in columns if any(word in c for word in secret_words)]
+
+    rows = await client.get("/admin/api/tables/app_user/", headers=headers)
+    assert rows.status_code == 200
+    for row in rows.json()["rows"]:
+        assert not [key for key in row if any(word in key for word in secret_words)]
+    # Asking for a hidden column by name: the admin does not know it.
+    asked = await client.get(
+        "/admin/api/tables/app_user/",
+        params={"__visible_fields": "id,calendar_token_hash,password_hash"},
+        headers=headers,
+    )
+    assert asked.status_code == 400
+    assert "argon2" not in asked.text
+    one = await client.get(
+        f"/admin/api/tables/app_user/{world.users['staff_lk']}/", headers=headers
+    )
+    assert one.status_code == 200
+    assert not [key for key in one.json() if any(word in key for word in secret_words)]

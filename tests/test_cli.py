@@ -149,15 +149,17 @@ def test_users_create_refuses_bad_accounts(demo_env, args, message):
     assert count(demo_env, "app_user") == before
 
 
-def test_users_create_refuses_a_short_password(demo_env):
+@pytest.mark.parametrize("password", ["short", "ninechars", " " * 12, "\u3000" * 12])
+def test_users_create_refuses_a_short_password(demo_env, password):
     failed = fangzha(
         demo_env,
         "users",
         "create",
-        *("--username", "shorty", "--role", "staff", "--branch", "NJ-LK", "--password", "short"),
+        *("--username", "shorty", "--role", "staff", "--branch", "NJ-LK", "--password", password),
         expect=1,
     )
     assert "password" in failed.stderr
+    assert "Traceback" not in failed.stderr
     assert count(demo_env, "app_user", "username = 'shorty'") == 0
 
 
@@ -191,7 +193,7 @@ def test_ensure_admin_creates_then_keeps_or_resets_the_admin(cli_env):
     too_short = fangzha(
         cli_env, "users", "ensure-admin", extra_env={"FANGZHA_ADMIN_PASSWORD": "short"}, expect=1
     )
-    assert "8 characters" in too_short.stderr
+    assert "10 characters" in too_short.stderr
 
 
 def free_port() -> int:

@@ -4,10 +4,10 @@ import secrets
 
 import msgspec
 
-from accounts.passwords import hash_password
-from accounts.schemas import Password, UserCreate, UserOut
+from accounts.passwords import password_matches
+from accounts.schemas import UserCreate, UserOut
 from accounts.tables import Branch, User
-from accounts.users import create_user
+from accounts.users import create_user, reset_password
 from core.errors import Unprocessable
 
 
@@ -43,13 +43,13 @@ async def ensure_admin(password: str | None) -> tuple[bool, str | None]:
     Answers whether it was created and, when no password was given, the random
     one it got. An existing admin without a given password is left alone.
     """
-    existing = await User.select(User.id).where(User.username == "admin").first()
+    existing = (
+        await User.select(User.id, User.password_hash).where(User.username == "admin").first()
+    )
     if existing is not None:
-        if password:
-            _checked(password, Password, "admin password (at least 8 characters)")
-            await User.update({User.password_hash: hash_password(password)}).where(
-                User.id == existing["id"]
-            )
+        # Unchanged on every restart: a reset would end the admin's sessions each time.
+        if password and not await password_matches(existing["password_hash"], password):
+            await reset_password(existing["id"], password)
         return False, None
     root = (
         await Branch.select(Branch.code).where(Branch.parent.is_null()).order_by(Branch.id).first()

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from accounts.passwords import make_password_hash
 from accounts.tables import Branch, User
-from accounts.tokens import new_calendar_token
 from app.demo import current, nujiang
-from app.demo.password import DemoPassword, hash_in_thread, new_demo_password
+from app.demo.password import DemoPassword, new_demo_password
 from app.demo.tables import DemoAccount
 from core.clock import utcnow
 from core.money import parse_amount
@@ -38,7 +38,7 @@ async def load_demo(only_if_empty: bool = True) -> LoadedDemo | None:
     if only_if_empty and await Branch.count() > 0:
         return None
     password = new_demo_password()
-    password_hash = await hash_in_thread(password)
+    password_hash = await make_password_hash(password)
     day = utcnow().astimezone(SHANGHAI).date()
     present = current.present(day)
     async with write_transaction(Branch):
@@ -94,7 +94,6 @@ async def _users(branch_ids: dict[str, int], password_hash: str) -> dict[str, in
                 branch=branch_ids[code],
                 password_hash=password_hash,
                 active=True,
-                calendar_token=new_calendar_token(),
                 created_at=utcnow(),
             )
         ).returning(User.id)

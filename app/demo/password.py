@@ -3,9 +3,7 @@
 import secrets
 from dataclasses import dataclass
 
-import anyio
-
-from accounts.passwords import hash_password
+from accounts.passwords import make_password_hash
 from accounts.tables import User
 from app.demo.tables import DemoAccount
 
@@ -22,11 +20,6 @@ def new_demo_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-async def hash_in_thread(password: str) -> str:
-    # Argon2 is slow on purpose; the event loop does not wait for it.
-    return await anyio.to_thread.run_sync(hash_password, password)
-
-
 async def reset_demo_password() -> DemoPassword | None:
     """Give every demo account one new random password; None when there are none."""
     rows = await DemoAccount.select(
@@ -35,7 +28,7 @@ async def reset_demo_password() -> DemoPassword | None:
     if not rows:
         return None
     password = new_demo_password()
-    password_hash = await hash_in_thread(password)
+    password_hash = await make_password_hash(password)
     await User.update({User.password_hash: password_hash}).where(
         User.id.is_in([row["user"] for row in rows])
     )

@@ -200,3 +200,29 @@ async def test_a_cross_site_write_cannot_ride_the_session_cookie(client, world):
         headers={**world.auth("staff_lk"), "Origin": "https://tool.example"},
     )
     assert bearer.status_code == 200
+
+
+async def test_a_cross_site_page_cannot_sign_the_browser_in(client, world):
+    # A form on another site posts the attacker's credentials as text/plain, so that a
+    # victim's browser would be signed in as the attacker.
+    body = f'{{"username": "staff_ls", "password": "{PASSWORD}"}}'
+    for headers in (
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example"},
+    ):
+        response = await client.post(
+            "/api/auth/login", content=body, headers={"Content-Type": "text/plain", **headers}
+        )
+        assert response.status_code == 403, headers
+        assert "another website" in detail_of(response)
+        assert "set-cookie" not in response.headers
+        assert "token" not in response.text
+    # Our own sign-in page, and clients that are not browsers, still sign in.
+    own = await client.post(
+        "/api/auth/login",
+        json={"username": "staff_ls", "password": PASSWORD},
+        headers={"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+    )
+    assert own.status_code == 200
+    assert (await login(client, "staff_ls")).status_code == 200

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -17,6 +18,11 @@ async def _feed(
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     lint(response.content)
     return response
+
+
+async def _private_token(client: httpx.AsyncClient, world: Any, username: str) -> str:
+    me = await client.get("/api/users/me", headers=world.auth(username))
+    return urlsplit(me.json()["private_calendar_url"]).path.split("/")[-1].removesuffix(".ics")
 
 
 async def test_public_feed_parses_alike_everywhere(client, add_event):
@@ -60,8 +66,6 @@ async def test_dtstamp_is_the_last_change_and_bytes_repeat(client, add_event):
 
 
 async def test_drafts_are_in_no_feed_and_internal_only_in_private(client, world, add_event):
-    from accounts.users import calendar_token_of
-
     await add_event(title="公开讲座")
     await add_event(title="内部培训", visibility="internal")
     await add_event(title="草稿活动", status="draft")
@@ -69,7 +73,7 @@ async def test_drafts_are_in_no_feed_and_internal_only_in_private(client, world,
     public = with_icalendar((await _feed(client)).text)
     assert {s.summary for s in public.values()} == {"公开讲座"}
 
-    token = await calendar_token_of(world.users["staff_lk"])
+    token = await _private_token(client, world, "staff_lk")
     private = await _feed(client, f"/calendar/private/{token}.ics")
     seen = {s.summary for s in every_parser(private.text)["icalendar"].values()}
     assert seen == {"公开讲座", "内部培训"}
@@ -78,14 +82,12 @@ async def test_drafts_are_in_no_feed_and_internal_only_in_private(client, world,
 
 
 async def test_rotated_token_and_inactive_user_get_404(client, world, add_event):
-    from accounts.users import calendar_token_of
-
     await add_event()
-    old = await calendar_token_of(world.users["staff_lk"])
+    old = await _private_token(client, world, "staff_lk")
     rotated = await client.post("/api/users/me/calendar-token", headers=world.auth("staff_lk"))
     assert rotated.status_code in (200, 201)
     assert (await client.get(f"/calendar/private/{old}.ics")).status_code == 404
-    new = await calendar_token_of(world.users["staff_lk"])
+    new = await _private_token(client, world, "staff_lk")
     assert (await client.get(f"/calendar/private/{new}.ics")).status_code == 200
     assert (await client.get("/calendar/private/not-a-token-at-all.ics")).status_code == 404
 

@@ -1,0 +1,63 @@
+"""`fangzha serve` in a subprocess on the test database, with its log kept for reading."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+FANGZHA = Path(sys.executable).with_name("fangzha")
+REPO = Path(__file__).absolute().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    """The test run's database, without the cheap password hashing the test process uses."""
+    env = {
+        name: value for name, value in os.environ.items() if not name.startswith("FANGZHA_ARGON2_")
+    }
+    return {**env, "PYTHONPATH": str(REPO), **extra}
+
+
+@contextmanager
+def serving(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """A running server answering /health; yields its base URL, stops it afterwards."""
+    port = free_port()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [str(FANGZHA), "serve", "--port", str(port)],
+            env=env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert process.poll() is None, log_path.read_text()
+                assert time.monotonic() < deadline, "the server did not answer /health"
+                try:
+                    if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
