@@ -269,3 +269,72 @@ class AttendancePage(msgspec.Struct):
     total: int
     limit: int
     offset: int
+
+
+# --- histories -------------------------------------------------------------
+
+
+class HistoryItem(msgspec.Struct):
+    """One change: when (in the event's zone), by whom, and field → [before, after]."""
+
+    at: str
+    user: str
+    user_id: int
+    action: str  # create | update | cancel | import
+    changes: dict[str, list[object]]
+
+
+class HistoryPage(msgspec.Struct):
+    items: list[HistoryItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class AttendanceHistoryItem(msgspec.Struct):
+    at: str
+    user: str
+    user_id: int
+    action: str  # create | update
+    occurrence_start: str
+    changes: dict[str, list[object]]
+
+
+class AttendanceHistoryPage(msgspec.Struct):
+    items: list[AttendanceHistoryItem]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- calendar import -------------------------------------------------------
+
+
+class ImportedEvent(msgspec.Struct):
+    id: int
+    uid: str
+    title: str
+    action: str  # created | updated | unchanged
+
+
+class ImportResult(msgspec.Struct):
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    events: list[ImportedEvent]
+
+
+class CalendarRowError(msgspec.Struct):
+    """Why one event of an .ics file cannot be imported."""
+
+    event: int  # its place among the file's events, from 1
+    uid: str
+    title: str
+    reason: str
+
+
+class CalendarImportRejection(msgspec.Struct):
+    status_code: int
+    detail: str
+    errors: list[CalendarRowError]
