@@ -12,8 +12,7 @@ from core.errors import Conflict
 from core.transactions import lock_key
 from events.conflicts import Booking, find_conflicts, normalise
 from events.recurrence import local_iso
-from events.tables import Event
-from events.visibility import visible_events
+from events.visibility import visible_ids
 
 _FIX = 'Change the time or place, or send "allow_conflicts": true to keep both.'
 
@@ -32,15 +31,6 @@ def booking_keys(booking: Booking) -> list[int]:
     if host:
         keys.append(lock_key("booking-host", host))
     return keys
-
-
-async def _visible_ids(caller: Caller, ids: list[int]) -> set[int]:
-    """Which of these events the caller may see, by the one visibility rule."""
-    query = Event.select(Event.id).where(Event.id.is_in(ids))
-    clause = await visible_events(caller)
-    if clause is not None:
-        query = query.where(clause)
-    return {row["id"] for row in await query}
 
 
 def clash_message(listed: list[dict[str, Any]], hidden: int) -> str:
@@ -81,7 +71,7 @@ async def refuse_clashes(
     clashes = await find_conflicts(booking, exclude_id)
     if not clashes:
         return
-    visible = await _visible_ids(caller, [c["id"] for c in clashes])
+    visible = await visible_ids(caller, [c["id"] for c in clashes])
     listed = [
         {
             "id": c["id"],

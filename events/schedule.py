@@ -166,8 +166,13 @@ async def create_event(caller: Caller, data: EventCreate) -> EventOut:
     return await get_event(caller, event_id)
 
 
-def new_event_state(caller: Caller, data: EventCreate, branch_id: int) -> dict[str, Any]:
-    """The row a create stores, checked by every rule that needs no database; 422 if not."""
+def new_event_state(
+    caller: Caller, data: EventCreate, branch_id: int, *, exdates_strict: bool = True
+) -> dict[str, Any]:
+    """The row a create stores, checked by every rule that needs no database; 422 if not.
+
+    Not strict, exdates that are no start of the series are dropped instead of refused.
+    """
     now = datetime.now(UTC)
     state: dict[str, Any] = {
         "uid": data.uid or f"{uuid4()}@fangzha",
@@ -196,7 +201,7 @@ def new_event_state(caller: Caller, data: EventCreate, branch_id: int) -> dict[s
     }
     _check_times(state)
     _normalise_rule(state)
-    state["exdates"] = _exdates_json(state, data.exdates, strict=True)
+    state["exdates"] = _exdates_json(state, data.exdates, strict=exdates_strict)
     _with_series_end(state)
     return state
 
@@ -207,22 +212,28 @@ async def _stored(event_id: int) -> dict[str, Any]:
     return row
 
 
+def insert_keys(state: dict[str, Any], *, allow_conflicts: bool) -> list[int]:
+    """The locks a create holds: its uid, its booking if it is checked, its campaign."""
+    keys = [uid_key(state["uid"])]
+    if state["status"] == "scheduled" and not allow_conflicts:
+        keys.extend(booking_keys(_booking(state)))
+    if state["campaign"] is not None:
+        keys.append(campaign_key(state["campaign"]))
+    return keys
+
+
 async def insert_event(
     caller: Caller, state: dict[str, Any], action: str, *, allow_conflicts: bool
 ) -> int:
     """Inside a write transaction: stores a checked new event and its history; answers its id."""
-    scheduled = state["status"] == "scheduled" and not allow_conflicts
-    keys = [uid_key(state["uid"]), *(booking_keys(_booking(state)) if scheduled else [])]
-    if state["campaign"] is not None:
-        keys.append(campaign_key(state["campaign"]))
-    await hold(Event, *keys)
+    await hold(Event, *insert_keys(state, allow_conflicts=allow_conflicts))
     if await Event.exists().where(Event.uid == state["uid"]):
         raise Conflict(
             f"The uid {state['uid']} cannot be used; choose another, or leave uid out and "
             "one is made for you."
         )
     await _require_campaign(caller, state["campaign"])
-    if scheduled:
+    if state["status"] == "scheduled" and not allow_conflicts:
         await refuse_clashes(caller, _booking(state), state["timezone"], None)
     rows = await Event.insert(Event(**state)).returning(Event.id)
     event_id = int(rows[0]["id"])
@@ -235,7 +246,7 @@ async def get_event(caller: Caller | None, event_id: int) -> EventOut:
     return to_event_out(await visible_row(caller, event_id))
 
 
-def _changes(data: EventUpdate) -> dict[str, Any]:
+def update_values(data: EventUpdate) -> dict[str, Any]:
     """The update as column values; only the fields the caller sent."""
     sent = {
         f: getattr(data, f)
@@ -269,7 +280,7 @@ async def update_event(caller: Caller, event_id: int, data: EventUpdate) -> Even
     async with write_transaction(Event):
         row = await visible_row(caller, event_id, lock="NO KEY UPDATE")
         await require_planner_of(caller, row["branch"])
-        changes = _changes(data)
+        changes = update_values(data)
         if "branch" in changes:
             await require_planner_of(caller, changes["branch"])
             await _require_branch(changes["branch"])
@@ -278,20 +289,48 @@ async def update_event(caller: Caller, event_id: int, data: EventUpdate) -> Even
     return await get_event(caller, event_id)
 
 
-def changed_state(row: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """The row as a change leaves it, checked by every rule that needs no database."""
+def changed_state(
+    row: dict[str, Any], changes: dict[str, Any], *, exdates_strict: bool = True
+) -> dict[str, Any]:
+    """The row as a change leaves it, checked by every rule that needs no database.
+
+    Not strict, exdates that are no start of the series are dropped instead of refused.
+    """
     state = {**row, **changes}
     wanted = state.pop("exdates") if "exdates" in changes else None
     _check_times(state)
     _normalise_rule(state)
     state["exdates"] = _exdates_json(
-        state, exdates_of(row) if wanted is None else wanted, strict=wanted is not None
+        state,
+        exdates_of(row) if wanted is None else wanted,
+        strict=wanted is not None and exdates_strict,
     )
     if set(exdates_of(state)) == set(exdates_of(row)):
         # The same instants, perhaps spelt differently by an import: no change.
         state["exdates"] = row["exdates"]
     _with_series_end(state)
     return state
+
+
+def _changed(row: dict[str, Any], state: dict[str, Any]) -> list[str]:
+    return [k for k in state if k in _COLUMN_NAMES and not _same(row.get(k), state[k])]
+
+
+def _checks_clashes(row: dict[str, Any], state: dict[str, Any], allow_conflicts: bool) -> bool:
+    rescheduled = any(k in SCHEDULING for k in _changed(row, state))
+    return state["status"] == "scheduled" and rescheduled and not allow_conflicts
+
+
+def _joins_campaign(row: dict[str, Any], state: dict[str, Any]) -> bool:
+    return state["campaign"] is not None and "campaign" in _changed(row, state)
+
+
+def change_keys(row: dict[str, Any], state: dict[str, Any], *, allow_conflicts: bool) -> list[int]:
+    """The locks a change holds: the booking it checks, the campaign it joins."""
+    keys = booking_keys(_booking(state)) if _checks_clashes(row, state, allow_conflicts) else []
+    if _joins_campaign(row, state):
+        keys.append(campaign_key(state["campaign"]))
+    return keys
 
 
 async def save_changes(
@@ -307,19 +346,13 @@ async def save_changes(
 
     Answers whether anything changed.
     """
-    changed = [k for k in state if k in _COLUMN_NAMES and not _same(row.get(k), state[k])]
+    changed = _changed(row, state)
     if not changed:
         return False
-    rescheduled = any(k in SCHEDULING for k in changed)
-    checked = state["status"] == "scheduled" and rescheduled and not allow_conflicts
-    keys = booking_keys(_booking(state)) if checked else []
-    joins = "campaign" in changed and state["campaign"] is not None
-    if joins:
-        keys.append(campaign_key(state["campaign"]))
-    await hold(Event, *keys)
-    if joins:
+    await hold(Event, *change_keys(row, state, allow_conflicts=allow_conflicts))
+    if _joins_campaign(row, state):
         await _require_campaign(caller, state["campaign"])
-    if checked:
+    if _checks_clashes(row, state, allow_conflicts):
         await refuse_clashes(caller, _booking(state), state["timezone"], row["id"])
     now = datetime.now(UTC)
     values = {getattr(Event, k): state[k] for k in changed}
@@ -363,12 +396,15 @@ async def cancel_event(caller: Caller, event_id: int, data: CancelIn) -> EventOu
 __all__ = [
     "COLUMNS",
     "cancel_event",
+    "change_keys",
     "changed_state",
     "create_event",
     "get_event",
     "insert_event",
+    "insert_keys",
     "new_event_state",
     "save_changes",
     "uid_key",
     "update_event",
+    "update_values",
 ]

@@ -337,4 +337,5 @@ class CalendarRowError(msgspec.Struct):
 class CalendarImportRejection(msgspec.Struct):
     status_code: int
     detail: str
-    errors: list[CalendarRowError]
+    # Empty when the file as a whole is unusable (not text, not iCalendar).
+    errors: list[CalendarRowError] = []
