@@ -118,3 +118,56 @@ async def test_campaign_deleted_while_an_event_joins_it(client, world, api):
                 f"/api/events/{created.json()['id']}", headers=world.auth("coord")
             )
             assert stored.json()["campaign_id"] == campaign["id"]
+
+
+async def test_imports_and_edits_of_the_same_events_at_once_never_deadlock(client, world):
+    from tests.events.test_calendar_import import ics, vevent
+
+    def source(sequence: int) -> bytes:
+        return ics(
+            *[
+                vevent(
+                    f"{n}@police",
+                    f"讲座{n} v{sequence}",
+                    sequence=sequence,
+                    extra=(
+                        f"DTSTART;TZID=Asia/Shanghai:2025031{n}T1{sequence % 10}0000",
+                        f"DTEND;TZID=Asia/Shanghai:2025031{n}T1{sequence % 10}3000",
+                    ),
+                )
+                for n in range(3)
+            ]
+        )
+
+    async def upload(body: bytes) -> httpx.Response:
+        return await client.post(
+            "/api/imports/calendar",
+            files={"file": ("p.ics", body, "text/calendar")},
+            headers=world.auth("coord"),
+        )
+
+    first = await upload(source(0))
+    ids = [e["id"] for e in first.json()["events"]]
+    for event_id in ids:
+        published = await client.patch(
+            f"/api/events/{event_id}", json={"status": "scheduled"}, headers=world.auth("coord")
+        )
+        assert published.status_code == 200
+    for n in range(1, ROUNDS + 1):
+        edits = [
+            client.patch(
+                f"/api/events/{event_id}",
+                json={"ends_at": f"2025-03-1{k}T1{n % 10}:45:00+08:00", "description": f"v{n}"},
+                headers=world.auth("coord"),
+            )
+            for k, event_id in enumerate(ids)
+        ]
+        responses = await _gather(upload(source(n + 1)), *reversed(edits))
+        assert all(r.status_code in (200, 409, 422) for r in responses), [
+            r.text[:300] for r in responses
+        ]
+    for event_id in ids:
+        items = (
+            await client.get(f"/api/events/{event_id}/history", headers=world.auth("coord"))
+        ).json()["items"]
+        assert items[0]["action"] == "import"
