@@ -28,10 +28,10 @@ from events.schemas import (
     CampaignUpdate,
     CancelIn,
     EventCreate,
+    EventHistoryPage,
     EventOut,
     EventPage,
     EventUpdate,
-    HistoryPage,
     Kind,
     OccurrencePage,
     Status,
@@ -174,10 +174,10 @@ class EventController(Controller):
     @get("/{event_id:int}/history", operation_id="getEventHistory", guards=[requires_staff])
     async def get_history(
         self, request: Request, event_id: RecordId, limit: Limit = 100, offset: Offset = 0
-    ) -> HistoryPage:
+    ) -> EventHistoryPage:
         """Who created, changed, cancelled or imported this event, and what, oldest first."""
         items, total = await history.event_history(signed_in(request), event_id, limit, offset)
-        return HistoryPage(items=items, total=total, limit=limit, offset=offset)
+        return EventHistoryPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @get("/api/occurrences", operation_id="listOccurrences", tags=["events"])

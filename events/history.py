@@ -15,7 +15,7 @@ from accounts.caller import Caller
 from core.errors import Forbidden
 from events.event_rows import to_event_out, visible_row
 from events.recurrence import local_iso
-from events.schemas import AttendanceHistoryItem, HistoryItem
+from events.schemas import AttendanceHistoryItem, EventHistoryItem
 from events.tables import AttendanceChange, EventChange
 from events.visibility import require_recorder_of
 
@@ -110,12 +110,12 @@ async def _page(
 
 async def event_history(
     caller: Caller, event_id: int, limit: int, offset: int
-) -> tuple[list[HistoryItem], int]:
+) -> tuple[list[EventHistoryItem], int]:
     """Who created, changed, cancelled or imported the event, oldest first."""
     event = await _readable_event(caller, event_id)
     rows, total = await _page(EventChange, event_id, limit, offset)
     items = [
-        HistoryItem(
+        EventHistoryItem(
             at=local_iso(row["at"], event["timezone"]),
             user=row["user.username"],
             user_id=row["user"],

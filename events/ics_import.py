@@ -11,10 +11,10 @@ import anyio
 from accounts.caller import Caller
 from events.ics_parse import parse_calendar
 from events.ics_store import CalendarImportRejectedError, store_events
-from events.schemas import ImportResult
+from events.schemas import CalendarImportResult
 
 
-async def import_calendar(caller: Caller, branch_id: int, data: bytes) -> ImportResult:
+async def import_calendar(caller: Caller, branch_id: int, data: bytes) -> CalendarImportResult:
     """Every event of the file, or none with the problem of each one that failed."""
     # Reading a large file is CPU work: it runs beside the event loop, not on it.
     calendar = await anyio.to_thread.run_sync(parse_calendar, data)

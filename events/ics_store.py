@@ -37,11 +37,11 @@ from events.schedule import (
     update_values,
 )
 from events.schemas import (
+    CalendarImportResult,
     CalendarRowError,
     EventCreate,
     EventUpdate,
     ImportedEvent,
-    ImportResult,
 )
 from events.tables import Event
 from events.visibility import require_planner_of, visible_ids
@@ -199,7 +199,9 @@ async def _apply(caller: Caller, plan: _Plan) -> tuple[int, str, str]:
     return int(plan.row["id"]), plan.row["uid"], "updated" if changed else "unchanged"
 
 
-async def store_events(caller: Caller, branch_id: int, calendar: ParsedCalendar) -> ImportResult:
+async def store_events(
+    caller: Caller, branch_id: int, calendar: ParsedCalendar
+) -> CalendarImportResult:
     """Writes the file's events in one transaction, or raises with every event's problem."""
     await require_planner_of(caller, branch_id)
     if not await Branch.exists().where(Branch.id == branch_id):
@@ -213,7 +215,7 @@ async def store_events(caller: Caller, branch_id: int, calendar: ParsedCalendar)
         ) from None
 
 
-async def _store(caller: Caller, branch_id: int, calendar: ParsedCalendar) -> ImportResult:
+async def _store(caller: Caller, branch_id: int, calendar: ParsedCalendar) -> CalendarImportResult:
     errors = list(calendar.errors)
     skipped = calendar.overrides_skipped
     events: list[ImportedEvent] = []
@@ -246,7 +248,7 @@ async def _store(caller: Caller, branch_id: int, calendar: ParsedCalendar) -> Im
             events.append(ImportedEvent(event_id, uid, plan.incoming.title, action))
         if errors:
             raise CalendarImportRejectedError(errors)
-    return ImportResult(**counts, skipped=skipped, events=events)
+    return CalendarImportResult(**counts, skipped=skipped, events=events)
 
 
 __all__ = ["CalendarImportRejectedError", "derived_uid", "store_events"]

@@ -13,7 +13,7 @@ from accounts.guards import caller_of, requires_coordinator
 from core.errors import Unprocessable
 from events.ics_fetch import FetchLimits, fetch_calendar
 from events.ics_import import CalendarImportRejectedError, import_calendar
-from events.schemas import CalendarImportRejection, ImportResult
+from events.schemas import CalendarImportRejection, CalendarImportResult
 
 # Multipart uploads need more room than JSON bodies; the .ics itself is limited below.
 _UPLOAD_LIMIT = int(os.environ.get("FANGZHA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
@@ -81,7 +81,7 @@ def _branch_id(value: Any, default: int) -> int:
         "history."
     ),
 )
-async def import_calendar_file(request: Request) -> ImportResult:
+async def import_calendar_file(request: Request) -> CalendarImportResult:
     """Import a calendar (JSON `{url}` or a multipart `file`) as drafts, deduplicated by UID."""
     caller = caller_of(request)
     assert caller is not None, "guarded by requires_coordinator"

@@ -274,7 +274,7 @@ class AttendancePage(msgspec.Struct):
 # --- histories -------------------------------------------------------------
 
 
-class HistoryItem(msgspec.Struct):
+class EventHistoryItem(msgspec.Struct):
     """One change: when (in the event's zone), by whom, and field → [before, after]."""
 
     at: str
@@ -284,8 +284,8 @@ class HistoryItem(msgspec.Struct):
     changes: dict[str, list[object]]
 
 
-class HistoryPage(msgspec.Struct):
-    items: list[HistoryItem]
+class EventHistoryPage(msgspec.Struct):
+    items: list[EventHistoryItem]
     total: int
     limit: int
     offset: int
@@ -317,7 +317,7 @@ class ImportedEvent(msgspec.Struct):
     action: str  # created | updated | unchanged
 
 
-class ImportResult(msgspec.Struct):
+class CalendarImportResult(msgspec.Struct):
     created: int
     updated: int
     unchanged: int
