@@ -16,7 +16,7 @@ again.
 
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid5
 
 import msgspec
@@ -58,7 +58,7 @@ class CalendarImportRejectedError(Exception):
 
 
 class _TryAgainError(Exception):
-    pass
+    """Another writer stored one of the file's new UIDs after this import looked."""
 
 
 def derived_uid(branch_id: int, uid: str) -> str:
@@ -75,31 +75,33 @@ class _Plan:
     row: dict[str, Any] | None = None  # the stored event it updates
 
 
-def _create_body(incoming: Incoming, uid: str) -> EventCreate:
-    """The event as `POST /api/events` would receive it; 422 where the API would refuse it."""
+Shape = TypeVar("Shape", EventCreate, EventUpdate)
+
+
+def _body(incoming: Incoming, shape: type[Shape], **extra: Any) -> Shape:
+    """The event as the API would receive it (a create or a change); 422 where it would refuse."""
+    fields = {
+        "title": incoming.title,
+        "kind": incoming.kind,
+        "starts_at": incoming.starts_at,
+        "ends_at": incoming.ends_at,
+        "timezone": incoming.timezone,
+        "rrule": incoming.rrule,
+        "exdates": incoming.exdates,
+        "description": incoming.description,
+        **extra,
+    }
     try:
-        return msgspec.convert(
-            {
-                "uid": uid,
-                "title": incoming.title,
-                "kind": incoming.kind,
-                "starts_at": incoming.starts_at,
-                "ends_at": incoming.ends_at,
-                "timezone": incoming.timezone,
-                "rrule": incoming.rrule,
-                "exdates": incoming.exdates,
-                "venue": {"name": incoming.venue_name},
-                "description": incoming.description,
-                "status": "draft",
-            },
-            EventCreate,
-        )
+        return msgspec.convert(fields, shape)
     except msgspec.ValidationError as exc:
         raise Unprocessable(f"It cannot be stored as an event: {exc}.") from exc
 
 
 def _plan_create(caller: Caller, branch_id: int, incoming: Incoming, uid: str) -> _Plan:
-    state = new_event_state(caller, _create_body(incoming, uid), branch_id, exdates_strict=False)
+    body = _body(
+        incoming, EventCreate, uid=uid, venue={"name": incoming.venue_name}, status="draft"
+    )
+    state = new_event_state(caller, body, branch_id, exdates_strict=False)
     state["sequence"] = incoming.sequence
     return _Plan(incoming, insert_keys(state, allow_conflicts=False), state=state)
 
@@ -113,30 +115,10 @@ def _is_newer(incoming: Incoming, row: dict[str, Any]) -> bool:
     return incoming.last_modified is not None and (ours is None or incoming.last_modified > ours)
 
 
-def _patch_body(incoming: Incoming) -> EventUpdate:
-    """The change as `PATCH /api/events/{id}` would receive it; 422 where the API would refuse."""
-    try:
-        return msgspec.convert(
-            {
-                "title": incoming.title,
-                "kind": incoming.kind,
-                "starts_at": incoming.starts_at,
-                "ends_at": incoming.ends_at,
-                "timezone": incoming.timezone,
-                "rrule": incoming.rrule,
-                "exdates": incoming.exdates,
-                "description": incoming.description,
-            },
-            EventUpdate,
-        )
-    except msgspec.ValidationError as exc:
-        raise Unprocessable(f"It cannot be stored as an event: {exc}.") from exc
-
-
 def _plan_update(incoming: Incoming, row: dict[str, Any]) -> _Plan:
     if not _is_newer(incoming, row):
         return _Plan(incoming, [], row=row)
-    changes = update_values(_patch_body(incoming))
+    changes = update_values(_body(incoming, EventUpdate))
     # A calendar names the place only; the address and kind of venue stay ours.
     changes["venue_name"] = incoming.venue_name
     if incoming.cancelled and row["status"] == "scheduled":
