@@ -2,7 +2,7 @@
 
 Each change is recorded by the transaction that makes it, so there is no
 change without its record. `changes` maps a field to `[before, after]` as the
-API shows the field; a creation is every field from nothing to its value.
+API shows the field; a creation lists every field that has a value, from nothing.
 """
 
 import json
