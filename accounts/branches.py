@@ -8,7 +8,11 @@ from accounts.schemas import BranchCreate, BranchOut, BranchUpdate
 from accounts.scoping import visible_branch_ids, within
 from accounts.tables import Branch
 from core.errors import Conflict, NotFound, Unprocessable
-from core.transactions import write_transaction
+from core.transactions import lock_key, write_transaction
+
+# Paths are read then rewritten: a move checks that the new parent is not below the
+# branch, a new branch copies its parent's path. Moves and creations take turns.
+BRANCH_TREE = lock_key("branch-tree")
 
 _COLUMNS = (Branch.id, Branch.code, Branch.name, Branch.parent, Branch.languages, Branch.address)
 
@@ -53,7 +57,7 @@ async def _path_of(branch_id: int) -> str:
 
 
 async def create_branch(data: BranchCreate) -> BranchOut:
-    async with write_transaction(Branch):
+    async with write_transaction(Branch, BRANCH_TREE):
         if await Branch.exists().where(Branch.code == data.code):
             raise Conflict(f"A branch with code {data.code} already exists.")
         parent_path = "/" if data.parent_id is None else await _path_of(data.parent_id)
@@ -80,7 +84,7 @@ async def _get_any(branch_id: int) -> BranchOut:
 
 
 async def update_branch(branch_id: int, data: BranchUpdate) -> BranchOut:
-    async with write_transaction(Branch):
+    async with write_transaction(Branch, BRANCH_TREE):
         current = (
             await Branch.select(Branch.path, Branch.parent).where(Branch.id == branch_id).first()
         )

@@ -15,7 +15,11 @@ from accounts.schemas import UserCreate, UserOut, UserUpdate
 from accounts.tables import ApiToken, Branch, User
 from core.clock import utcnow
 from core.errors import Conflict, NotFound, Unprocessable
-from core.transactions import write_transaction
+from core.transactions import lock_key, write_transaction
+
+# Serialises every change that could leave no active admin (two admins demoting
+# each other at once would each still count the other).
+ACTIVE_ADMINS = lock_key("active-admins")
 
 _COLUMNS = (User.id, User.username, User.display_name, User.role, User.branch, User.active)
 
@@ -80,7 +84,8 @@ async def update_user(user_id: int, data: UserUpdate) -> UserOut:
     values: dict[Any, Any] = {}
     if isinstance(data.password, str):
         values.update(await _new_password_values(data.password))
-    async with write_transaction(User):
+    guards = [ACTIVE_ADMINS] if isinstance(data.role, str) or data.active is False else []
+    async with write_transaction(User, *guards):
         current = await User.select(User.role, User.active).where(User.id == user_id).first()
         if current is None:
             raise NotFound("User", user_id)

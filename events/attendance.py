@@ -6,9 +6,10 @@ from typing import Any
 
 from accounts.caller import Caller
 from core.errors import Unprocessable
-from core.transactions import write_transaction
+from core.transactions import hold, lock_key, write_transaction
 from events.conflicts import schedule_of
 from events.event_rows import visible_row
+from events.history import diff, record_attendance_change
 from events.recurrence import RecurrenceError, is_occurrence, local_iso, utc_instant
 from events.schemas import AttendanceIn, AttendanceOut
 from events.tables import Attendance
@@ -27,10 +28,13 @@ _COLUMNS = (
 )
 
 
+def _by_audience(row: dict[str, Any]) -> dict[str, int]:
+    value = row["by_audience"]
+    return json.loads(value or "{}") if isinstance(value, str) else dict(value)
+
+
 def _to_out(row: dict[str, Any], zone: str) -> AttendanceOut:
-    by_audience = row["by_audience"]
-    if isinstance(by_audience, str):
-        by_audience = json.loads(by_audience or "{}")
+    by_audience = _by_audience(row)
     return AttendanceOut(
         event_id=row["event"],
         occurrence_start=local_iso(row["occurrence_start"], zone),
@@ -70,23 +74,46 @@ def _check_occurrence(event: dict[str, Any], data: AttendanceIn) -> datetime:
     return start
 
 
+def _fields(row: dict[str, Any] | None) -> dict[str, Any]:
+    """What the history tracks of a record, as the API shows it (empty: no record yet)."""
+    if row is None:
+        return {}
+    return {
+        "headcount": row["headcount"],
+        "by_audience": _by_audience(row),
+        "materials_distributed": row["materials_distributed"],
+        "app_installs": row["app_installs"],
+        "notes": row["notes"],
+    }
+
+
 async def record_attendance(caller: Caller, event_id: int, data: AttendanceIn) -> AttendanceOut:
-    """Creates or replaces the record of one occurrence."""
+    """Creates or replaces the record of one occurrence, and records the change."""
     async with write_transaction(Attendance):
-        event = await visible_row(caller, event_id)
+        # The shared row lock keeps the event from being cancelled or moved meanwhile.
+        event = await visible_row(caller, event_id, lock="SHARE")
         await require_recorder_of(caller, event["branch"])
         start = _check_occurrence(event, data)
-        values: dict[Any, Any] = {
-            Attendance.headcount: data.headcount,
-            Attendance.by_audience: json.dumps(dict(sorted(data.by_audience.items()))),
-            Attendance.materials_distributed: data.materials_distributed,
-            Attendance.app_installs: data.app_installs,
-            Attendance.notes: data.notes,
-            Attendance.recorded_by: caller.id,
-            Attendance.recorded_at: datetime.now(UTC),
-        }
+        # One writer per occurrence: a second finds the first one's record and replaces it.
+        await hold(Attendance, lock_key("attendance", event_id, start.isoformat()))
         mine = (Attendance.event == event_id) & (Attendance.occurrence_start == start)
-        if await Attendance.exists().where(mine):
+        before = await Attendance.select(*_COLUMNS).where(mine).first()
+        wanted = {
+            "headcount": data.headcount,
+            "by_audience": dict(sorted(data.by_audience.items())),
+            "materials_distributed": data.materials_distributed,
+            "app_installs": data.app_installs,
+            "notes": data.notes,
+        }
+        if before is not None and _fields(before) == wanted:
+            # Sent again unchanged (a retry from a poor connection): nothing to record.
+            return _to_out(before, event["timezone"])
+        now = datetime.now(UTC)
+        values: dict[Any, Any] = {getattr(Attendance, k): v for k, v in wanted.items()}
+        values[Attendance.by_audience] = json.dumps(wanted["by_audience"])
+        values[Attendance.recorded_by] = caller.id
+        values[Attendance.recorded_at] = now
+        if before is not None:
             await Attendance.update(values).where(mine)
         else:
             record = Attendance(event=event_id, occurrence_start=start)
@@ -94,7 +121,11 @@ async def record_attendance(caller: Caller, event_id: int, data: AttendanceIn) -
                 setattr(record, column._meta.name, value)
             await Attendance.insert(record)
         row = await Attendance.select(*_COLUMNS).where(mine).first()
-    assert row is not None
+        assert row is not None
+        changes = diff(_fields(before), _fields(row))
+        if changes:
+            action = "update" if before is not None else "create"
+            await record_attendance_change(event_id, start, caller.id, now, action, changes)
     return _to_out(row, event["timezone"])
 
 

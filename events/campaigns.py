@@ -11,7 +11,7 @@ from accounts.scoping import visible_branch_ids
 from accounts.tables import Branch
 from core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from core.money import AmountError, format_fen, parse_amount
-from core.transactions import write_transaction
+from core.transactions import lock_key, write_transaction
 from events.schemas import CampaignCreate, CampaignOut, CampaignUpdate, Goals, GoalsPatch
 from events.tables import Campaign, Event
 
@@ -30,6 +30,11 @@ _COLUMNS = (
     Campaign.created_at,
     Campaign.updated_at,
 )
+
+
+def campaign_key(campaign_id: int) -> int:
+    """Guards a campaign's membership: an event joins it, or it is deleted, not both at once."""
+    return lock_key("campaign", campaign_id)
 
 
 def to_campaign_out(row: dict[str, Any]) -> CampaignOut:
@@ -176,7 +181,7 @@ async def update_campaign(caller: Caller, campaign_id: int, data: CampaignUpdate
 
 async def delete_campaign(caller: Caller, campaign_id: int) -> None:
     """Refused while events belong to it: detaching them would silently rewrite the plan."""
-    async with write_transaction(Campaign):
+    async with write_transaction(Campaign, campaign_key(campaign_id)):
         current = await get_campaign(caller, campaign_id)
         await _require_owner(caller, current.branch_id)
         events = await Event.count().where(Event.campaign == campaign_id)

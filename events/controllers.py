@@ -15,9 +15,10 @@ from accounts.guards import (
 )
 from core.pagination import Limit, Offset
 from core.params import BranchCode, CampaignId, From, RecordId, To
-from events import attendance, campaigns, listing, schedule
+from events import attendance, campaigns, history, listing, schedule
 from events.import_controllers import routes as import_routes
 from events.schemas import (
+    AttendanceHistoryPage,
     AttendanceIn,
     AttendanceOut,
     AttendancePage,
@@ -27,6 +28,7 @@ from events.schemas import (
     CampaignUpdate,
     CancelIn,
     EventCreate,
+    EventHistoryPage,
     EventOut,
     EventPage,
     EventUpdate,
@@ -156,6 +158,26 @@ class EventController(Controller):
         """The attendance records of an event, one per occurrence."""
         items, total = await attendance.list_attendance(signed_in(request), event_id, limit, offset)
         return AttendancePage(items=items, total=total, limit=limit, offset=offset)
+
+    @get(
+        "/{event_id:int}/attendance/history",
+        operation_id="getAttendanceHistory",
+        guards=[requires_staff],
+    )
+    async def get_attendance_history(
+        self, request: Request, event_id: RecordId, limit: Limit = 100, offset: Offset = 0
+    ) -> AttendanceHistoryPage:
+        """Who recorded or corrected the attendance of each occurrence, and what, oldest first."""
+        items, total = await history.attendance_history(signed_in(request), event_id, limit, offset)
+        return AttendanceHistoryPage(items=items, total=total, limit=limit, offset=offset)
+
+    @get("/{event_id:int}/history", operation_id="getEventHistory", guards=[requires_staff])
+    async def get_history(
+        self, request: Request, event_id: RecordId, limit: Limit = 100, offset: Offset = 0
+    ) -> EventHistoryPage:
+        """Who created, changed, cancelled or imported this event, and what, oldest first."""
+        items, total = await history.event_history(signed_in(request), event_id, limit, offset)
+        return EventHistoryPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @get("/api/occurrences", operation_id="listOccurrences", tags=["events"])

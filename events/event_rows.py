@@ -2,10 +2,11 @@
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from accounts.caller import Caller
 from core.errors import NotFound
+from core.transactions import row_lock
 from events.recurrence import local_iso
 from events.schemas import EventOut, Venue
 from events.tables import Event
@@ -76,12 +77,26 @@ def to_event_out(row: dict[str, Any]) -> EventOut:
     )
 
 
-async def visible_row(caller: Caller | None, event_id: int) -> dict[str, Any]:
-    """The event's row if the caller may see it; 404 otherwise (never reveals drafts)."""
+# Row locks, taken on PostgreSQL only (SQLite's immediate transaction already excludes
+# every other writer): a change locks the row it rewrites ("NO KEY UPDATE"); attendance
+# shares the row ("SHARE"), so the event cannot be cancelled or moved between its check
+# and its write.
+RowLock = Literal["NO KEY UPDATE", "SHARE"]
+
+
+async def visible_row(
+    caller: Caller | None, event_id: int, *, lock: RowLock | None = None
+) -> dict[str, Any]:
+    """The event's row if the caller may see it; 404 otherwise (never reveals drafts).
+
+    With `lock`, inside a write transaction, the row stays as read until it commits.
+    """
     query = Event.select(*COLUMNS).where(Event.id == event_id)
     clause = await visible_events(caller)
     if clause is not None:
         query = query.where(clause)
+    if lock is not None and row_lock(Event):
+        query = query.lock_rows(lock)
     row = await query.first()
     if row is None:
         raise NotFound("Event", event_id)

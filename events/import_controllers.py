@@ -4,13 +4,16 @@ import os
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, post
+from litestar import MediaType, Request, Response, post
 from litestar.datastructures import UploadFile
-from litestar.status_codes import HTTP_200_OK
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 
 from accounts.guards import caller_of, requires_coordinator
 from core.errors import Unprocessable
-from events.ics_import import FetchLimits, ImportResult, fetch_calendar, import_calendar
+from events.ics_fetch import FetchLimits, fetch_calendar
+from events.ics_import import CalendarImportRejectedError, import_calendar
+from events.schemas import CalendarImportRejection, CalendarImportResult
 
 # Multipart uploads need more room than JSON bodies; the .ics itself is limited below.
 _UPLOAD_LIMIT = int(os.environ.get("FANGZHA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
@@ -18,6 +21,28 @@ _UPLOAD_LIMIT = int(os.environ.get("FANGZHA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1
 
 # The .ics itself as the body (curl --data-binary @events.ics -H "Content-Type: text/calendar").
 _RAW_TYPES = {"text/calendar", "application/octet-stream", "text/plain"}
+
+
+_SHOWN = 5
+
+
+def rejection(_: Request, exc: CalendarImportRejectedError) -> Response[CalendarImportRejection]:
+    """Every event that cannot be imported, and a summary a coordinator can read."""
+    errors = exc.errors
+    shown = "; ".join(
+        f"event {e.event}{f' “{e.title}”' if e.title else ''}: {e.reason}" for e in errors[:_SHOWN]
+    )
+    more = f" (and {len(errors) - _SHOWN} more)" if len(errors) > _SHOWN else ""
+    noun = "event has a problem" if len(errors) == 1 else "events have problems"
+    return Response(
+        CalendarImportRejection(
+            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
+            detail=f"Nothing was imported: {len(errors)} {noun}. {shown}{more}",
+            errors=errors,
+        ),
+        status_code=HTTP_422_UNPROCESSABLE_ENTITY,
+        media_type=MediaType.JSON,
+    )
 
 
 class CalendarUrlIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -41,14 +66,22 @@ def _branch_id(value: Any, default: int) -> int:
     guards=[requires_coordinator],
     status_code=HTTP_200_OK,
     request_max_body_size=_UPLOAD_LIMIT,
+    exception_handlers={CalendarImportRejectedError: rejection},
+    responses={
+        422: ResponseSpec(CalendarImportRejection, description="Nothing imported; per-event errors")
+    },
     description=(
         'Send JSON `{"url": "https://…", "branch_id": 3}` (branch_id optional: your own '
         "branch), a multipart form with the .ics in `file` (and optional `branch_id`), or "
         "the .ics itself with `Content-Type: text/calendar` (`?branch_id=`). Answers the "
-        "counts created / updated / unchanged / skipped and each event's id."
+        "counts created / updated / unchanged / skipped and each event's id. Every event "
+        "passes the checks of `POST /api/events`; if one fails, nothing is imported and the "
+        "422 lists each failing event. A re-import updates an event when the source is newer; "
+        "a published event that changes gets a higher sequence, and the change is in its "
+        "history."
     ),
 )
-async def import_calendar_file(request: Request) -> ImportResult:
+async def import_calendar_file(request: Request) -> CalendarImportResult:
     """Import a calendar (JSON `{url}` or a multipart `file`) as drafts, deduplicated by UID."""
     caller = caller_of(request)
     assert caller is not None, "guarded by requires_coordinator"

@@ -17,10 +17,12 @@ import msgspec
 from accounts.caller import Caller
 from accounts.tables import Branch
 from core.errors import Conflict, NotFound, Unprocessable
-from core.transactions import write_transaction
-from events.campaigns import require_campaign_for_event
-from events.conflicts import Booking, find_conflicts
+from core.transactions import hold, lock_key, write_transaction
+from events.campaigns import campaign_key, require_campaign_for_event
+from events.clashes import booking_keys, refuse_clashes
+from events.conflicts import Booking
 from events.event_rows import COLUMNS, exdates_of, to_event_out, visible_row
+from events.history import diff, event_fields, record_event_change
 from events.recurrence import (
     EARLIEST,
     LATEST,
@@ -139,27 +141,13 @@ async def _require_campaign(caller: Caller, campaign_id: int | None) -> None:
         raise Unprocessable(f"Campaign {campaign_id} does not exist or is not yours.") from exc
 
 
-async def _refuse_conflicts(state: dict[str, Any], exclude_id: int | None) -> None:
-    booking = Booking(_state_schedule(state), state["branch"], state["venue_name"], state["host"])
-    clashes = await find_conflicts(booking, exclude_id)
-    if not clashes:
-        return
-    listed = [
-        {
-            "id": c["id"],
-            "title": c["title"],
-            "starts_at": local_iso(c["row"]["starts_at"], c["row"]["timezone"]),
-            "clash_at": local_iso(c["clash_at"], state["timezone"]),
-        }
-        for c in clashes
-    ]
-    names = "; ".join(f"“{c['title']}” (#{c['id']}, starts {c['starts_at']})" for c in listed)
-    raise Conflict(
-        f"This clashes with {names} at the same venue or with the same host; the first "
-        f"clash is the occurrence at {listed[0]['clash_at']}. Change the time or place, or "
-        'send "allow_conflicts": true to keep both.',
-        extra=listed,
-    )
+def _booking(state: dict[str, Any]) -> Booking:
+    return Booking(_state_schedule(state), state["branch"], state["venue_name"], state["host"])
+
+
+def uid_key(uid: str) -> int:
+    """Guards a UID: two writers cannot both find it free and both store it."""
+    return lock_key("event-uid", uid)
 
 
 def _with_series_end(state: dict[str, Any]) -> None:
@@ -172,7 +160,19 @@ async def create_event(caller: Caller, data: EventCreate) -> EventOut:
     branch_id = data.branch_id or caller.branch_id
     await require_planner_of(caller, branch_id)
     await _require_branch(branch_id)
-    await _require_campaign(caller, data.campaign_id)
+    state = new_event_state(caller, data, branch_id)
+    async with write_transaction(Event):
+        event_id = await insert_event(caller, state, "create", allow_conflicts=data.allow_conflicts)
+    return await get_event(caller, event_id)
+
+
+def new_event_state(
+    caller: Caller, data: EventCreate, branch_id: int, *, exdates_strict: bool = True
+) -> dict[str, Any]:
+    """The row a create stores, checked by every rule that needs no database; 422 if not.
+
+    Not strict, exdates that are no start of the series are dropped instead of refused.
+    """
     now = datetime.now(UTC)
     state: dict[str, Any] = {
         "uid": data.uid or f"{uuid4()}@fangzha",
@@ -201,22 +201,52 @@ async def create_event(caller: Caller, data: EventCreate) -> EventOut:
     }
     _check_times(state)
     _normalise_rule(state)
-    state["exdates"] = _exdates_json(state, data.exdates, strict=True)
+    state["exdates"] = _exdates_json(state, data.exdates, strict=exdates_strict)
     _with_series_end(state)
-    async with write_transaction(Event):
-        if await Event.exists().where(Event.uid == state["uid"]):
-            raise Conflict(f"An event with uid {state['uid']} already exists.")
-        if state["status"] == "scheduled" and not data.allow_conflicts:
-            await _refuse_conflicts(state, None)
-        rows = await Event.insert(Event(**state)).returning(Event.id)
-    return await get_event(caller, rows[0]["id"])
+    return state
+
+
+async def _stored(event_id: int) -> dict[str, Any]:
+    row = await Event.select(*COLUMNS).where(Event.id == event_id).first()
+    assert row is not None, "read inside the transaction that wrote it"
+    return row
+
+
+def insert_keys(state: dict[str, Any], *, allow_conflicts: bool) -> list[int]:
+    """The locks a create holds: its uid, its booking if it is checked, its campaign."""
+    keys = [uid_key(state["uid"])]
+    if state["status"] == "scheduled" and not allow_conflicts:
+        keys.extend(booking_keys(_booking(state)))
+    if state["campaign"] is not None:
+        keys.append(campaign_key(state["campaign"]))
+    return keys
+
+
+async def insert_event(
+    caller: Caller, state: dict[str, Any], action: str, *, allow_conflicts: bool
+) -> int:
+    """Inside a write transaction: stores a checked new event and its history; answers its id."""
+    await hold(Event, *insert_keys(state, allow_conflicts=allow_conflicts))
+    if await Event.exists().where(Event.uid == state["uid"]):
+        raise Conflict(
+            f"The uid {state['uid']} cannot be used; choose another, or leave uid out and "
+            "one is made for you."
+        )
+    await _require_campaign(caller, state["campaign"])
+    if state["status"] == "scheduled" and not allow_conflicts:
+        await refuse_clashes(caller, _booking(state), state["timezone"], None)
+    rows = await Event.insert(Event(**state)).returning(Event.id)
+    event_id = int(rows[0]["id"])
+    created = event_fields(await _stored(event_id))
+    await record_event_change(event_id, caller.id, state["created_at"], action, diff({}, created))
+    return event_id
 
 
 async def get_event(caller: Caller | None, event_id: int) -> EventOut:
     return to_event_out(await visible_row(caller, event_id))
 
 
-def _changes(data: EventUpdate) -> dict[str, Any]:
+def update_values(data: EventUpdate) -> dict[str, Any]:
     """The update as column values; only the fields the caller sent."""
     sent = {
         f: getattr(data, f)
@@ -248,58 +278,133 @@ def _same(before: Any, after: Any) -> bool:
 
 async def update_event(caller: Caller, event_id: int, data: EventUpdate) -> EventOut:
     async with write_transaction(Event):
-        row = await visible_row(caller, event_id)
+        row = await visible_row(caller, event_id, lock="NO KEY UPDATE")
         await require_planner_of(caller, row["branch"])
-        changes = _changes(data)
+        changes = update_values(data)
         if "branch" in changes:
             await require_planner_of(caller, changes["branch"])
             await _require_branch(changes["branch"])
-        if changes.get("campaign") is not None:
-            await _require_campaign(caller, changes["campaign"])
-        state = {**row, **changes}
-        wanted = changes.pop("exdates", None)
-        _check_times(state)
-        _normalise_rule(state)
-        state["exdates"] = _exdates_json(
-            state, exdates_of(row) if wanted is None else wanted, strict=wanted is not None
-        )
-        if set(exdates_of(state)) == set(exdates_of(row)):
-            # The same instants, perhaps spelt differently by an import: no change.
-            state["exdates"] = row["exdates"]
-        _with_series_end(state)
-        changed = [k for k in state if k in _COLUMN_NAMES and not _same(row.get(k), state[k])]
-        if not changed:
-            return to_event_out(row)
-        rescheduled = any(k in SCHEDULING for k in changed)
-        if state["status"] == "scheduled" and rescheduled and not data.allow_conflicts:
-            await _refuse_conflicts(state, event_id)
-        values = {getattr(Event, k): state[k] for k in changed}
-        if state["status"] == "cancelled" and row["status"] != "cancelled":
-            values[Event.cancelled_at] = datetime.now(UTC)
-        if any(k in SEQUENCED for k in changed):
-            values[Event.sequence] = row["sequence"] + 1
-        values[Event.updated_at] = datetime.now(UTC)
-        await Event.update(values).where(Event.id == event_id)
+        state = changed_state(row, changes)
+        await save_changes(caller, row, state, "update", allow_conflicts=data.allow_conflicts)
     return await get_event(caller, event_id)
+
+
+def changed_state(
+    row: dict[str, Any], changes: dict[str, Any], *, exdates_strict: bool = True
+) -> dict[str, Any]:
+    """The row as a change leaves it, checked by every rule that needs no database.
+
+    Not strict, exdates that are no start of the series are dropped instead of refused.
+    """
+    state = {**row, **changes}
+    wanted = state.pop("exdates") if "exdates" in changes else None
+    _check_times(state)
+    _normalise_rule(state)
+    state["exdates"] = _exdates_json(
+        state,
+        exdates_of(row) if wanted is None else wanted,
+        strict=wanted is not None and exdates_strict,
+    )
+    if set(exdates_of(state)) == set(exdates_of(row)):
+        # The same instants, perhaps spelt differently by an import: no change.
+        state["exdates"] = row["exdates"]
+    _with_series_end(state)
+    return state
+
+
+def _changed(row: dict[str, Any], state: dict[str, Any]) -> list[str]:
+    return [k for k in state if k in _COLUMN_NAMES and not _same(row.get(k), state[k])]
+
+
+def _checks_clashes(row: dict[str, Any], state: dict[str, Any], allow_conflicts: bool) -> bool:
+    rescheduled = any(k in SCHEDULING for k in _changed(row, state))
+    return state["status"] == "scheduled" and rescheduled and not allow_conflicts
+
+
+def _joins_campaign(row: dict[str, Any], state: dict[str, Any]) -> bool:
+    return state["campaign"] is not None and "campaign" in _changed(row, state)
+
+
+def change_keys(row: dict[str, Any], state: dict[str, Any], *, allow_conflicts: bool) -> list[int]:
+    """The locks a change holds: the booking it checks, the campaign it joins."""
+    keys = booking_keys(_booking(state)) if _checks_clashes(row, state, allow_conflicts) else []
+    if _joins_campaign(row, state):
+        keys.append(campaign_key(state["campaign"]))
+    return keys
+
+
+async def save_changes(
+    caller: Caller,
+    row: dict[str, Any],
+    state: dict[str, Any],
+    action: str,
+    *,
+    allow_conflicts: bool,
+    sequence_at_least: int = 0,
+) -> bool:
+    """Inside a write transaction, `row` locked: stores `state` and its history if it differs.
+
+    Answers whether anything changed.
+    """
+    changed = _changed(row, state)
+    if not changed:
+        return False
+    await hold(Event, *change_keys(row, state, allow_conflicts=allow_conflicts))
+    if _joins_campaign(row, state):
+        await _require_campaign(caller, state["campaign"])
+    if _checks_clashes(row, state, allow_conflicts):
+        await refuse_clashes(caller, _booking(state), state["timezone"], row["id"])
+    now = datetime.now(UTC)
+    values = {getattr(Event, k): state[k] for k in changed}
+    if state["status"] == "cancelled" and row["status"] != "cancelled":
+        values[Event.cancelled_at] = now
+    sequence = row["sequence"] + (1 if any(k in SEQUENCED for k in changed) else 0)
+    values[Event.sequence] = max(sequence, sequence_at_least)
+    values[Event.updated_at] = now
+    await Event.update(values).where(Event.id == row["id"])
+    after = event_fields(await _stored(row["id"]))
+    await record_event_change(row["id"], caller.id, now, action, diff(event_fields(row), after))
+    return True
 
 
 async def cancel_event(caller: Caller, event_id: int, data: CancelIn) -> EventOut:
     """Cancelling keeps the event so that calendars learn of it; repeating it changes nothing."""
     async with write_transaction(Event):
-        row = await visible_row(caller, event_id)
+        row = await visible_row(caller, event_id, lock="NO KEY UPDATE")
         await require_planner_of(caller, row["branch"])
         if row["status"] != "cancelled":
             now = datetime.now(UTC)
+            reason = data.reason.strip()
+            before = await Event.select(Event.cancel_reason).where(Event.id == event_id).first()
             await Event.update(
                 {
                     Event.status: "cancelled",
-                    Event.cancel_reason: data.reason.strip(),
+                    Event.cancel_reason: reason,
                     Event.cancelled_at: now,
                     Event.sequence: row["sequence"] + 1,
                     Event.updated_at: now,
                 }
             ).where(Event.id == event_id)
+            changes = diff(event_fields(row), event_fields(await _stored(event_id)))
+            assert before is not None
+            if reason != before["cancel_reason"]:
+                changes["cancel_reason"] = [before["cancel_reason"], reason]
+            await record_event_change(event_id, caller.id, now, "cancel", changes)
     return await get_event(caller, event_id)
 
 
-__all__ = ["COLUMNS", "cancel_event", "create_event", "get_event", "update_event"]
+__all__ = [
+    "COLUMNS",
+    "cancel_event",
+    "change_keys",
+    "changed_state",
+    "create_event",
+    "get_event",
+    "insert_event",
+    "insert_keys",
+    "new_event_state",
+    "save_changes",
+    "uid_key",
+    "update_event",
+    "update_values",
+]

@@ -269,3 +269,73 @@ class AttendancePage(msgspec.Struct):
     total: int
     limit: int
     offset: int
+
+
+# --- histories -------------------------------------------------------------
+
+
+class EventHistoryItem(msgspec.Struct):
+    """One change: when (in the event's zone), by whom, and field → [before, after]."""
+
+    at: str
+    user: str
+    user_id: int
+    action: str  # create | update | cancel | import
+    changes: dict[str, list[object]]
+
+
+class EventHistoryPage(msgspec.Struct):
+    items: list[EventHistoryItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class AttendanceHistoryItem(msgspec.Struct):
+    at: str
+    user: str
+    user_id: int
+    action: str  # create | update
+    occurrence_start: str
+    changes: dict[str, list[object]]
+
+
+class AttendanceHistoryPage(msgspec.Struct):
+    items: list[AttendanceHistoryItem]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- calendar import -------------------------------------------------------
+
+
+class ImportedEvent(msgspec.Struct):
+    id: int
+    uid: str
+    title: str
+    action: str  # created | updated | unchanged
+
+
+class CalendarImportResult(msgspec.Struct):
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    events: list[ImportedEvent]
+
+
+class CalendarRowError(msgspec.Struct):
+    """Why one event of an .ics file cannot be imported."""
+
+    event: int  # its place among the file's events, from 1
+    uid: str
+    title: str
+    reason: str
+
+
+class CalendarImportRejection(msgspec.Struct):
+    status_code: int
+    detail: str
+    # Empty when the file as a whole is unusable (not text, not iCalendar).
+    errors: list[CalendarRowError] = []

@@ -82,3 +82,26 @@ class Attendance(Table, tablename="attendance"):
 
     # One record per occurrence: a unique index on (event, occurrence_start) is
     # created by the migration, since SQLite cannot add table constraints later.
+
+
+class EventChange(Table, tablename="event_change"):
+    """Append-only history of an event; rows are only ever inserted."""
+
+    id = Serial(primary_key=True)
+    event: ForeignKey[Event] = ForeignKey(Event, index=True, on_delete=OnDelete.restrict)
+    at = Timestamptz()
+    user: ForeignKey[User] = ForeignKey(User, on_delete=OnDelete.restrict)
+    action = Varchar(length=16)  # create | update | cancel | import
+    changes = JSON(default="{}")
+
+
+class AttendanceChange(Table, tablename="attendance_change"):
+    """Append-only history of the attendance records of an event's occurrences."""
+
+    id = Serial(primary_key=True)
+    event: ForeignKey[Event] = ForeignKey(Event, index=True, on_delete=OnDelete.restrict)
+    occurrence_start = Timestamptz()
+    at = Timestamptz()
+    user: ForeignKey[User] = ForeignKey(User, on_delete=OnDelete.restrict)
+    action = Varchar(length=16)  # create | update
+    changes = JSON(default="{}")

@@ -30,6 +30,17 @@ async def visible_events(caller: Caller | None) -> Any:
     return published() | Event.branch.is_in(branch_ids)
 
 
+async def visible_ids(caller: Caller | None, ids: list[int]) -> set[int]:
+    """Which of these events `caller` may see."""
+    if not ids:
+        return set()
+    query = Event.select(Event.id).where(Event.id.is_in(ids))
+    clause = await visible_events(caller)
+    if clause is not None:
+        query = query.where(clause)
+    return {row["id"] for row in await query}
+
+
 async def require_planner_of(caller: Caller, branch_id: int) -> None:
     """Coordinators and admins plan events only inside their own subtree."""
     if not at_least(caller.role, Role.COORDINATOR):

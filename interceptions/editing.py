@@ -14,6 +14,7 @@ from core.transactions import write_transaction
 from interceptions.history import record_change
 from interceptions.masking import mask_fields
 from interceptions.queries import load_visible_row, row_by_id
+from interceptions.review import is_edit, require_second_person
 from interceptions.rules import (
     RuleError,
     check_amount,
@@ -101,6 +102,14 @@ async def update_interception(
         }
         if not changes:
             return to_out(row)
+        if new["status"] in ("verified", "rejected") and "status" in changes:
+            # A review by PATCH is still a review: a second person, and not one who edits now.
+            if is_edit(changes):
+                raise Forbidden(
+                    detail="Edit the interception and review it in two steps: someone other "
+                    "than its last editor must verify or reject it."
+                )
+            await require_second_person(caller, row)
         now = utcnow()
         values: dict[Any, Any] = {
             getattr(Interception, column): new[column]

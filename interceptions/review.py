@@ -1,22 +1,64 @@
-"""Verifying or rejecting a logged interception (coordinators and admins)."""
+"""Verifying or rejecting a logged interception (coordinators and admins).
+
+Review is maker-checker: whoever logged an interception, or last edited what
+it says, cannot also verify or reject it — admins included.
+"""
 
 import json
-from typing import Literal
+from typing import Any, Literal
 
 from accounts.caller import Caller
 from accounts.scoping import visible_branch_ids
 from core.clock import utcnow
-from core.errors import Conflict
+from core.errors import Conflict, Forbidden
 from core.transactions import write_transaction
 from interceptions.history import record_change
 from interceptions.masking import mask_text
 from interceptions.queries import load_visible_row, row_by_id
 from interceptions.schemas import InterceptionOut
-from interceptions.tables import Interception
+from interceptions.tables import Interception, InterceptionChange
 from interceptions.views import masked_of, to_out
 
 Verdict = Literal["verified", "rejected"]
 _ACTION = {"verified": "verify", "rejected": "reject"}
+# Changing only these is reviewing (an admin reopening a record), not editing it.
+REVIEW_FIELDS = frozenset({"status", "review_note"})
+
+
+def is_edit(changes: dict[str, Any]) -> bool:
+    """Whether a change touches what the interception says, not only its review."""
+    return bool(set(changes) - REVIEW_FIELDS)
+
+
+async def last_editor(interception_id: int) -> int | None:
+    """The user whose change last touched what the interception says, from its history."""
+    rows = (
+        await InterceptionChange.select(InterceptionChange.user, InterceptionChange.changes)
+        .where(
+            (InterceptionChange.interception == interception_id)
+            & InterceptionChange.action.is_in(["create", "update"])
+        )
+        .order_by(InterceptionChange.id, ascending=False)
+    )
+    for row in rows:
+        changes = row["changes"]
+        if is_edit(json.loads(changes) if isinstance(changes, str) else changes):
+            return int(row["user"])
+    return None
+
+
+async def require_second_person(caller: Caller, row: dict[str, Any]) -> None:
+    """403 unless the reviewer is neither the maker nor the last editor of the record."""
+    if row["logged_by"] == caller.id:
+        raise Forbidden(
+            detail="You logged this interception, so someone else must verify or reject it: "
+            "review always takes a second person."
+        )
+    if await last_editor(row["id"]) == caller.id:
+        raise Forbidden(
+            detail="You last edited this interception, so someone else must verify or reject "
+            "it: review always takes a second person."
+        )
 
 
 async def review_interception(
@@ -32,6 +74,7 @@ async def review_interception(
                 f"This interception is already {row['status']}; "
                 "only logged interceptions can be reviewed."
             )
+        await require_second_person(caller, row)
         masked = [
             {"field": m.field, "kind": m.kind} for m in masked_of(row) if m.field != "review_note"
         ]

@@ -154,6 +154,11 @@ EXPECTED: dict[tuple[str, str], Rule] = {
         "staff", "/api/events/{event}/attendance", ATTENDANCE
     ),
     ("GET", "/api/events/{}/attendance"): Rule("staff", "/api/events/{event}/attendance"),
+    # Histories name the staff who made each change: signed-in users of the subtree only.
+    ("GET", "/api/events/{}/history"): Rule("staff", "/api/events/{event}/history"),
+    ("GET", "/api/events/{}/attendance/history"): Rule(
+        "staff", "/api/events/{event}/attendance/history"
+    ),
     # Interceptions: staff log and read (own subtree); coordinators review.
     ("GET", "/api/interceptions"): Rule("staff", "/api/interceptions"),
     ("POST", "/api/interceptions"): Rule("staff", "/api/interceptions", interception_body),
@@ -381,9 +386,11 @@ async def test_other_branch_staff_sees_no_internal_or_draft_events(client, world
         assert response.status_code == 404
         assert INTERNAL_TITLE not in response.text
         assert DRAFT_TITLE not in response.text
-    if has_route("GET", "/api/events/{}/attendance"):
-        response = await client.get(f"/api/events/{hidden[0]}/attendance", headers=other)
-        assert response.status_code == 404
+    for path in ("attendance", "history", "attendance/history"):
+        if has_route("GET", f"/api/events/{{}}/{path}"):
+            response = await client.get(f"/api/events/{hidden[0]}/{path}", headers=other)
+            assert response.status_code == 404, path
+            assert INTERNAL_TITLE not in response.text
     if has_route("GET", "/api/occurrences"):
         window = {"from": "2025-06-01", "to": "2025-07-01"}
         mine = await client.get("/api/occurrences", params=window, headers=own)

@@ -151,3 +151,101 @@ async def test_moving_an_event_onto_another_is_refused(client, world, api):
         headers=world.auth("coord"),
     )
     assert itself.status_code == 200
+
+
+SECRET = "内部培训 HIDDEN-CLASH"
+
+
+async def _hidden_booking(api, world, **overrides: Any) -> dict[str, Any]:
+    """An internal event of NJ-LS with host 和丽芳: NJ-LK's planners cannot see it."""
+    body: dict[str, Any] = {
+        "title": SECRET,
+        "host": "和丽芳",
+        "visibility": "internal",
+        "branch_id": world.branches["NJ-LS"],
+        "venue": {"name": "泸水市支行会议室"},
+    }
+    return await api.create_event(**{**body, **overrides})
+
+
+async def test_clashes_the_caller_cannot_see_are_only_counted(client, world, api):
+    hidden = await _hidden_booking(api, world)
+    response = await client.post(
+        "/api/events",
+        json=event_body(host="和丽芳", branch_id=world.branches["NJ-LK"]),
+        headers=world.auth("coord_lk"),
+    )
+    assert response.status_code == 409
+    detail = detail_of(response)
+    assert "1 event you cannot see" in detail
+    assert "allow_conflicts" in detail
+    for secret in (SECRET, f"#{hidden['id']}", "10:00", "泸水"):
+        assert secret not in response.text, secret
+    assert response.json().get("extra", []) == []
+    # The planner of the whole network sees it, and is told what it is.
+    seen = await client.post(
+        "/api/events",
+        json=event_body(host="和丽芳", branch_id=world.branches["NJ-LK"]),
+        headers=world.auth("coord"),
+    )
+    assert seen.status_code == 409
+    assert SECRET in detail_of(seen)
+    assert "cannot see" not in detail_of(seen)
+    assert [c["id"] for c in seen.json()["extra"]] == [hidden["id"]]
+
+
+async def test_visible_clashes_are_listed_and_hidden_ones_counted(client, world, api):
+    await _hidden_booking(api, world)
+    await _hidden_booking(
+        api,
+        world,
+        title=f"{SECRET} 2",
+        starts_at="2025-03-14T10:30:00+08:00",
+        ends_at="2025-03-14T11:00:00+08:00",
+        allow_conflicts=True,
+    )
+    # A public event of another branch is visible to everyone signed in: it is named.
+    public = await api.create_event(
+        title="泸水公开讲座",
+        host="和丽芳",
+        branch_id=world.branches["NJ-LS"],
+        venue={"name": "泸水广场"},
+        starts_at="2025-03-14T11:00:00+08:00",
+        ends_at="2025-03-14T12:00:00+08:00",
+        allow_conflicts=True,
+    )
+    response = await client.post(
+        "/api/events",
+        json=event_body(
+            host="和丽芳",
+            branch_id=world.branches["NJ-LK"],
+            ends_at="2025-03-14T11:30:00+08:00",
+        ),
+        headers=world.auth("coord_lk"),
+    )
+    assert response.status_code == 409
+    detail = detail_of(response)
+    assert "“泸水公开讲座”" in detail
+    assert "and 2 events you cannot see" in detail
+    assert "2025-03-14T11:00:00+08:00" in detail  # the first clash the caller can see
+    assert SECRET not in response.text
+    assert [c["id"] for c in response.json()["extra"]] == [public["id"]]
+
+
+async def test_a_move_onto_a_hidden_booking_is_refused_without_details(client, world, api):
+    await _hidden_booking(api, world)
+    mine = await api.create_event(
+        user="coord_lk",
+        host="和丽芳",
+        branch_id=world.branches["NJ-LK"],
+        starts_at="2025-03-14T14:00:00+08:00",
+        ends_at="2025-03-14T15:00:00+08:00",
+    )
+    moved = await client.patch(
+        f"/api/events/{mine['id']}",
+        json={"starts_at": "2025-03-14T10:00:00+08:00", "ends_at": "2025-03-14T11:00:00+08:00"},
+        headers=world.auth("coord_lk"),
+    )
+    assert moved.status_code == 409
+    assert "1 event you cannot see" in detail_of(moved)
+    assert SECRET not in moved.text

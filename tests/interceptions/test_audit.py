@@ -45,7 +45,9 @@ async def test_every_change_has_its_history_row(client, world, make_event):
         ("coord_lk", "PATCH", {"occurred_at": "2025-06-01T20:00:00+08:00", "channel": "atm"}),
         ("coord_lk", "PATCH", {"branch_id": world.branches["NJ-LK-A"]}),
         ("coord", "verify", {"note": "核实"}),
-        ("admin", "PATCH", {"police_case_no": "JQ2025", "status": "rejected"}),
+        # Maker-checker: overturning a review and editing the record are two changes.
+        ("admin", "PATCH", {"status": "rejected"}),
+        ("admin", "PATCH", {"police_case_no": "JQ2025"}),
         ("admin", "PATCH", {"status": "logged", "review_note": ""}),
         ("coord", "reject", {"note": "重复登记"}),
     ]
@@ -66,6 +68,7 @@ async def test_every_change_has_its_history_row(client, world, make_event):
         "verify",
         "update",
         "update",
+        "update",
         "reject",
     ]
     assert [i["user"] for i in items] == [
@@ -75,6 +78,7 @@ async def test_every_change_has_its_history_row(client, world, make_event):
         "coord_lk",
         "coord_lk",
         "coord",
+        "admin",
         "admin",
         "admin",
         "coord",

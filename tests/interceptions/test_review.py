@@ -197,3 +197,97 @@ async def test_history_is_scoped(client, world, user):
     assert response.status_code == 404
     visible = await client.get(f"/api/interceptions/{got['id']}/history", headers=world.auth(user))
     assert visible.status_code == (404 if user == "staff_ls" else 200)
+
+
+# Maker-checker: whoever logged or last edited an interception cannot review it.
+
+
+@pytest.mark.parametrize("verdict", ["verify", "reject"])
+async def test_the_maker_cannot_review_their_own_interception(client, world, verdict):
+    for maker in ("coord_lk", "admin"):
+        got = await log(client, world, user=maker)
+        url = f"/api/interceptions/{got['id']}"
+        refused = await client.post(
+            f"{url}/{verdict}", json={"note": "自己核实"}, headers=world.auth(maker)
+        )
+        assert refused.status_code == 403, maker
+        assert "You logged this interception" in detail_of(refused)
+        assert "someone else" in detail_of(refused)
+        # Nothing changed and nothing was recorded.
+        assert (await client.get(url, headers=world.auth(maker))).json()["status"] == "logged"
+        assert [i["action"] for i in await history(client, world, got["id"])] == ["create"]
+        checker = "coord" if maker != "coord" else "admin"
+        checked = await client.post(f"{url}/{verdict}", headers=world.auth(checker))
+        assert checked.status_code == 200
+
+
+async def test_the_last_editor_cannot_review(client, world):
+    got = await log(client, world, user="staff_lk")
+    url = f"/api/interceptions/{got['id']}"
+    edited = await client.patch(url, json={"amount_saved": "99000.00"}, headers=world.auth("coord"))
+    assert edited.status_code == 200
+    refused = await client.post(f"{url}/verify", headers=world.auth("coord"))
+    assert refused.status_code == 403
+    assert "You last edited this interception" in detail_of(refused)
+    # Once someone else has edited since, the earlier editor is a second person again.
+    again = await client.patch(url, json={"channel": "atm"}, headers=world.auth("coord_lk"))
+    assert again.status_code == 200
+    assert (await client.post(f"{url}/verify", headers=world.auth("coord_lk"))).status_code == 403
+    verified = await client.post(f"{url}/verify", headers=world.auth("coord"))
+    assert verified.status_code == 200
+    assert verified.json()["reviewed_by"] == world.users["coord"]
+
+
+async def test_admins_too_need_a_second_person(client, world):
+    got = await log(client, world, user="staff_lk")
+    url = f"/api/interceptions/{got['id']}"
+    assert (
+        await client.patch(url, json={"description": "管理员改写"}, headers=world.auth("admin"))
+    ).status_code == 200
+    for verdict in ("verify", "reject"):
+        refused = await client.post(f"{url}/{verdict}", headers=world.auth("admin"))
+        assert refused.status_code == 403
+        assert "last edited" in detail_of(refused)
+    # A review by PATCH is still a review.
+    patched = await client.patch(url, json={"status": "verified"}, headers=world.auth("admin"))
+    assert patched.status_code == 403
+    assert "last edited" in detail_of(patched)
+    # Editing and reviewing in one step would let one person do both.
+    other = await log(client, world, user="staff_lk")
+    both = await client.patch(
+        f"/api/interceptions/{other['id']}",
+        json={"amount_saved": "1000000.00", "status": "verified"},
+        headers=world.auth("admin"),
+    )
+    assert both.status_code == 403
+    assert "two steps" in detail_of(both)
+    after = (
+        await client.get(f"/api/interceptions/{other['id']}", headers=world.auth("admin"))
+    ).json()
+    assert (after["status"], after["amount_saved"]) == ("logged", "86000.00")
+    # An admin who logged an interception cannot overturn its review to verified either.
+    own = await log(client, world, user="admin")
+    rejected = await client.post(
+        f"/api/interceptions/{own['id']}/reject",
+        json={"note": "查无此事"},
+        headers=world.auth("coord"),
+    )
+    assert rejected.status_code == 200
+    overturn = await client.patch(
+        f"/api/interceptions/{own['id']}", json={"status": "verified"}, headers=world.auth("admin")
+    )
+    assert overturn.status_code == 403
+    assert "You logged this interception" in detail_of(overturn)
+
+
+async def test_reopening_a_review_is_not_an_edit(client, world):
+    got = await log(client, world, user="staff_lk")
+    url = f"/api/interceptions/{got['id']}"
+    assert (await client.post(f"{url}/verify", headers=world.auth("coord"))).status_code == 200
+    reopened = await client.patch(
+        url, json={"status": "logged", "review_note": ""}, headers=world.auth("admin")
+    )
+    assert reopened.status_code == 200
+    # The admin only reopened it: they did not write what it says, so they may review it.
+    again = await client.post(f"{url}/reject", json={"note": "重复"}, headers=world.auth("admin"))
+    assert again.status_code == 200
