@@ -1,4 +1,5 @@
 from piccolo.columns import (
+    BigInt,
     Boolean,
     ForeignKey,
     Serial,
@@ -48,3 +49,18 @@ class ApiToken(Table, tablename="api_token"):
     user: ForeignKey[User] = ForeignKey(User, on_delete=OnDelete.cascade)
     created_at = Timestamptz()
     expires_at = Timestamptz()
+
+
+class FeedVersion(Table, tablename="feed_version"):
+    """One row (id 1) that every write a calendar feed can show moves.
+
+    Bumped in the writer's own transaction (accounts/feed_version.py), so its
+    row lock puts those writes in commit order and a reader that sees version
+    N sees every write up to N; feed caches in every worker compare it.
+    """
+
+    id = Serial(primary_key=True)
+    version = BigInt(default=0)
+    # Unix seconds, one more than the previous at least: each version gets its
+    # own Last-Modified second, so If-Modified-Since never hides a change.
+    changed_at_unix = BigInt(default=0)

@@ -22,6 +22,7 @@ from app.auth import TokenAuthMiddleware
 from app.database import close_database, open_database
 from app.errors import exception_handlers
 from app.health import health
+from app.hosts import AllowedHosts, allowed_hosts_config
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
 from app.settings import Settings
@@ -47,7 +48,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "route_handlers": route_handlers,
         "on_startup": [open_database],
         "on_shutdown": [close_database],
-        "middleware": [DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"])],
+        "middleware": [
+            DefineMiddleware(AllowedHosts, config=allowed_hosts_config(settings.allowed_hosts)),
+            DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"]),
+        ],
         "exception_handlers": exception_handlers,
         "stores": {"login_failures": MemoryStore(), "feeds": MemoryStore()},
         "request_max_body_size": settings.max_body_bytes,
@@ -68,7 +72,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "template_config": TemplateConfig(
             directory=APP_DIR / "templates", engine=JinjaTemplateEngine
         ),
-        "state": {"settings": settings},
+        "state": {"settings": settings, "public_url": settings.public_url},
         "debug": settings.debug,
     }
     options.update(overrides)

@@ -28,6 +28,7 @@ import icalendar
 import msgspec
 
 from accounts.caller import Caller
+from accounts.feed_version import bump_feed_version
 from core.errors import Conflict, Forbidden, Unprocessable
 from core.transactions import write_transaction
 from events.recurrence import (
@@ -470,6 +471,8 @@ async def store_events(
             await _update(row, incoming)
             result.updated += 1
             result.events.append(ImportedEvent(row["id"], incoming.uid, incoming.title, "updated"))
+        if result.created or result.updated:
+            await bump_feed_version()
     return result
 
 

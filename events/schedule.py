@@ -15,6 +15,7 @@ from uuid import uuid4
 import msgspec
 
 from accounts.caller import Caller
+from accounts.feed_version import bump_feed_version
 from accounts.tables import Branch
 from core.errors import Conflict, NotFound, Unprocessable
 from core.transactions import write_transaction
@@ -209,6 +210,7 @@ async def create_event(caller: Caller, data: EventCreate) -> EventOut:
         if state["status"] == "scheduled" and not data.allow_conflicts:
             await _refuse_conflicts(state, None)
         rows = await Event.insert(Event(**state)).returning(Event.id)
+        await bump_feed_version()
     return await get_event(caller, rows[0]["id"])
 
 
@@ -280,6 +282,7 @@ async def update_event(caller: Caller, event_id: int, data: EventUpdate) -> Even
             values[Event.sequence] = row["sequence"] + 1
         values[Event.updated_at] = datetime.now(UTC)
         await Event.update(values).where(Event.id == event_id)
+        await bump_feed_version()
     return await get_event(caller, event_id)
 
 
@@ -299,6 +302,7 @@ async def cancel_event(caller: Caller, event_id: int, data: CancelIn) -> EventOu
                     Event.updated_at: now,
                 }
             ).where(Event.id == event_id)
+            await bump_feed_version()
     return await get_event(caller, event_id)
 
 

@@ -20,6 +20,7 @@ TABLES = [
     "api_token",
     "app_user",
     "branch",
+    "feed_version",
 ]
 
 PASSWORD = "correct horse battery"
