@@ -66,7 +66,7 @@ async def test_1_demo_feed_parses_everywhere_and_cancellation_bumps_sequence(cli
     assert len(seen_after["icalendar"]) == counts["icalendar"]  # kept, not dropped
 
 
-async def test_2_etag_gives_304_and_an_edit_changes_it(client, world):
+async def test_2_etag_gives_304_and_an_edit_changes_it(client, world, feed_today):
     created = await client.post(
         "/api/events",
         json={
@@ -97,7 +97,7 @@ async def test_2_etag_gives_304_and_an_edit_changes_it(client, world):
     assert titles == {"校园反诈第一课(改到礼堂)"}
 
 
-async def test_3_internal_event_in_private_feed_only(client, world):
+async def test_3_internal_event_in_private_feed_only(client, world, feed_today):
     created = await client.post(
         "/api/events",
         json={
