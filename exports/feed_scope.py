@@ -14,10 +14,6 @@ class Scope:
     internal_branch_ids: tuple[int, ...] | None = ()  # None: every branch (admin)
     owner: str = ""  # display name of the private feed's user
 
-    @property
-    def is_public(self) -> bool:
-        return self.internal_branch_ids == () and not self.owner
-
 
 PUBLIC = Scope()
 
