@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from accounts.caller import Caller
+from accounts.feed_version import bump_feed_version
 from accounts.schemas import BranchCreate, BranchOut, BranchUpdate
 from accounts.scoping import visible_branch_ids, within
 from accounts.tables import Branch
@@ -73,6 +74,7 @@ async def create_branch(data: BranchCreate) -> BranchOut:
         ).returning(Branch.id)
         new_id = rows[0]["id"]
         await Branch.update({Branch.path: f"{parent_path}{new_id}/"}).where(Branch.id == new_id)
+        await bump_feed_version()
     return await _get_any(new_id)
 
 
@@ -107,6 +109,7 @@ async def update_branch(branch_id: int, data: BranchUpdate) -> BranchOut:
             values[Branch.parent] = data.parent_id
         if values:
             await Branch.update(values).where(Branch.id == branch_id)
+            await bump_feed_version()
     return await _get_any(branch_id)
 
 

@@ -67,3 +67,18 @@ class LoginThrottle(Table, tablename="login_throttle"):
     attempts = Integer(default=0)
     # Unix seconds: compares the same on every database.
     window_start = BigInt(default=0)
+
+
+class FeedVersion(Table, tablename="feed_version"):
+    """One row (id 1) that every write a calendar feed can show moves.
+
+    Bumped in the writer's own transaction (accounts/feed_version.py), so its
+    row lock puts those writes in commit order and a reader that sees version
+    N sees every write up to N; feed caches in every worker compare it.
+    """
+
+    id = Serial(primary_key=True)
+    version = BigInt(default=0)
+    # Unix seconds, one more than the previous at least: each version gets its
+    # own Last-Modified second, so If-Modified-Since never hides a change.
+    changed_at_unix = BigInt(default=0)

@@ -24,6 +24,7 @@ from app.database import close_database, open_database
 from app.demo.banner import note_demo_data
 from app.errors import exception_handlers
 from app.health import health
+from app.hosts import AllowedHosts, allowed_hosts_config
 from app.log_redaction import keep_tokens_out_of_logs
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
@@ -55,7 +56,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "route_handlers": route_handlers,
         "on_startup": [keep_tokens_out_of_logs, open_database],
         "on_shutdown": [close_database],
-        "middleware": [DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"])],
+        "middleware": [
+            DefineMiddleware(AllowedHosts, config=allowed_hosts_config(settings.allowed_hosts)),
+            DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"]),
+        ],
         "exception_handlers": exception_handlers,
         "before_send": [security_headers(settings.public_url)],
         "stores": {"feeds": MemoryStore()},
@@ -77,7 +81,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "template_config": TemplateConfig(
             directory=APP_DIR / "templates", engine=JinjaTemplateEngine
         ),
-        "state": {"settings": settings},
+        "state": {"settings": settings, "public_url": settings.public_url},
         "debug": settings.debug,
     }
     options.update(overrides)

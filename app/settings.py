@@ -6,15 +6,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from accounts.client_address import Network
 from accounts.login_throttle import LoginLimits
 from accounts.passwords import DEFAULT_CONCURRENCY
 from app.server_secret import secret_key
+from core.urls import host_name
 
 # The same default as piccolo_conf.py: the data folder holds the database and the key.
 DEFAULT_SQLITE_PATH = "data/fangzha.sqlite"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name
+
+# Names a browser on this machine uses; `make run` works with no configuration.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 def _flag(name: str) -> bool:
@@ -31,6 +36,50 @@ def _networks(name: str) -> tuple[Network, ...]:
         return tuple(ip_network(item, strict=False) for item in re.split(r"[\s,]+", text) if item)
     except ValueError as exc:
         raise RuntimeError(f"{name} must list IP addresses or networks: {exc}") from exc
+
+
+def public_url_of(value: str) -> str:
+    """FANGZHA_PUBLIC_URL as links use it (no trailing slash), or "" when unset.
+
+    It is written into every feed, QR code and private calendar address, so a
+    value that is not a plain http(s) address stops the start instead.
+    """
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    printable = value.isprintable() and not any(c.isspace() for c in value)
+    if not printable or parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(
+            f"FANGZHA_PUBLIC_URL must be an http:// or https:// address such as "
+            f"https://fangzha.example.cn, not {value!r}."
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError("FANGZHA_PUBLIC_URL must not carry a query, fragment or user name.")
+    return value.rstrip("/")
+
+
+def allowed_hosts_of(value: str, public_url: str) -> tuple[str, ...]:
+    """Host names requests may name: loopback, the public URL's host and FANGZHA_ALLOWED_HOSTS.
+
+    Exact names only: a wildcard would let any client choose the address that
+    links are built from and the feed cache is keyed by.
+    """
+    names: list[str] = []
+    for entry in (part.strip() for part in value.split(",")):
+        if not entry:
+            continue
+        bare_ipv6 = entry.count(":") > 1 and not entry.startswith("[")
+        name = f"[{entry.lower()}]" if bare_ipv6 else host_name(entry)
+        if not name or "*" in name or "/" in name or not name.isprintable():
+            raise ValueError(
+                "FANGZHA_ALLOWED_HOSTS lists host names such as fangzha.example.cn, "
+                f"separated by commas; {entry!r} is not one."
+            )
+        names.append(name)
+    public_host = host_name(urlsplit(public_url).netloc) if public_url else ""
+    found = [*LOOPBACK_HOSTS, *([public_host] if public_host else []), *names]
+    return tuple(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
@@ -50,15 +99,20 @@ class Settings:
     # Argon2 hashes running at once (each holds 64 MiB while it runs).
     password_hashing_threads: int
 
+    # Feeds, QR codes and private calendar addresses are built from the public
+    # URL when it is set, else from the request's host, which must be allowed.
+    allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+
     @classmethod
     def from_env(cls) -> "Settings":
+        public_url = public_url_of(os.environ.get("FANGZHA_PUBLIC_URL", ""))
         data_dir = Path(os.environ.get("FANGZHA_SQLITE_PATH", DEFAULT_SQLITE_PATH)).parent
         return cls(
             debug=_flag("FANGZHA_DEBUG"),
             max_body_bytes=_number("FANGZHA_MAX_BODY_BYTES", 1024 * 1024),
             max_upload_bytes=_number("FANGZHA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
             allow_private_fetch=_flag("FANGZHA_ALLOW_PRIVATE_FETCH"),
-            public_url=os.environ.get("FANGZHA_PUBLIC_URL", "").strip().rstrip("/"),
+            public_url=public_url,
             secret_key=secret_key(
                 os.environ.get("FANGZHA_SECRET_KEY", "").strip(), data_dir / SECRET_KEY_FILE
             ),
@@ -78,4 +132,5 @@ class Settings:
             password_hashing_threads=_number(
                 "FANGZHA_PASSWORD_HASHING_THREADS", DEFAULT_CONCURRENCY
             ),
+            allowed_hosts=allowed_hosts_of(os.environ.get("FANGZHA_ALLOWED_HOSTS", ""), public_url),
         )

@@ -6,6 +6,7 @@ from typing import Any
 import msgspec
 
 from accounts.caller import Caller
+from accounts.feed_version import bump_feed_version
 from accounts.roles import Role, at_least
 from accounts.scoping import visible_branch_ids
 from accounts.tables import Branch
@@ -176,6 +177,7 @@ async def update_campaign(caller: Caller, campaign_id: int, data: CampaignUpdate
         if values:
             values[Campaign.updated_at] = datetime.now(UTC)
             await Campaign.update(values).where(Campaign.id == campaign_id)
+            await bump_feed_version()
     return await get_campaign(caller, campaign_id)
 
 
@@ -190,3 +192,4 @@ async def delete_campaign(caller: Caller, campaign_id: int) -> None:
                 f"Campaign {campaign_id} still has {events} event(s); move or delete them first."
             )
         await Campaign.delete().where(Campaign.id == campaign_id)
+        await bump_feed_version()

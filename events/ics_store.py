@@ -22,6 +22,7 @@ from uuid import UUID, uuid5
 import msgspec
 
 from accounts.caller import Caller
+from accounts.feed_version import bump_feed_version
 from accounts.tables import Branch
 from core.errors import Conflict, Forbidden, Unprocessable
 from core.transactions import hold, row_lock, write_transaction
@@ -230,6 +231,9 @@ async def _store(caller: Caller, branch_id: int, calendar: ParsedCalendar) -> Ca
             events.append(ImportedEvent(event_id, uid, plan.incoming.title, action))
         if errors:
             raise CalendarImportRejectedError(errors)
+        if counts["created"] or counts["updated"]:
+            # Once, after every event lock: the version's row lock comes last.
+            await bump_feed_version()
     return CalendarImportResult(**counts, skipped=skipped, events=events)
 
 

@@ -15,6 +15,7 @@ from uuid import uuid4
 import msgspec
 
 from accounts.caller import Caller
+from accounts.feed_version import bump_feed_version
 from accounts.tables import Branch
 from core.errors import Conflict, NotFound, Unprocessable
 from core.transactions import hold, lock_key, write_transaction
@@ -163,6 +164,8 @@ async def create_event(caller: Caller, data: EventCreate) -> EventOut:
     state = new_event_state(caller, data, branch_id)
     async with write_transaction(Event):
         event_id = await insert_event(caller, state, "create", allow_conflicts=data.allow_conflicts)
+        # Last in the transaction: the version's row lock is the last lock it takes.
+        await bump_feed_version()
     return await get_event(caller, event_id)
 
 
@@ -285,7 +288,8 @@ async def update_event(caller: Caller, event_id: int, data: EventUpdate) -> Even
             await require_planner_of(caller, changes["branch"])
             await _require_branch(changes["branch"])
         state = changed_state(row, changes)
-        await save_changes(caller, row, state, "update", allow_conflicts=data.allow_conflicts)
+        if await save_changes(caller, row, state, "update", allow_conflicts=data.allow_conflicts):
+            await bump_feed_version()
     return await get_event(caller, event_id)
 
 
@@ -390,6 +394,7 @@ async def cancel_event(caller: Caller, event_id: int, data: CancelIn) -> EventOu
             if reason != before["cancel_reason"]:
                 changes["cancel_reason"] = [before["cancel_reason"], reason]
             await record_event_change(event_id, caller.id, now, "cancel", changes)
+            await bump_feed_version()
     return await get_event(caller, event_id)
 
 

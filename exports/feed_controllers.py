@@ -1,37 +1,35 @@
 """HTTP surface of the calendar feeds: public, per-event, private, subscribe links and QR."""
 
 import re
-from datetime import datetime
-from email.utils import parsedate_to_datetime
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 import msgspec
-from litestar import Request, Response, get
+from litestar import HttpMethod, Request, Response, get, route
+from litestar.exceptions import ClientException
 from litestar.params import FromPath, QueryParameter
-from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from core.clock import utcnow
 from core.errors import NotFound
 from core.params import BranchCode, CampaignId
 from core.urls import public_base_url
-from exports.feeds import (
-    Feed,
-    FeedCache,
-    FeedFilters,
-    feed_for,
-    private_scope,
-    public_scope,
-    single_event_feed,
+from exports.feed_cache import FeedCache, event_file_for, feed_for
+from exports.feed_filters import FeedFilters
+from exports.feed_responses import (
+    ALREADY_COMPRESSED,
+    CALENDAR_TYPE,
+    PRIVATE_CACHE,
+    PUBLIC_CACHE,
+    feed_response,
 )
+from exports.feed_scope import PUBLIC, private_scope
 from exports.qr import qr_svg
 
-# Litestar adds "; charset=utf-8" to text types itself.
-CALENDAR_TYPE = "text/calendar"
-PUBLIC_CACHE = "public, max-age=900"
-PRIVATE_CACHE = "private, max-age=900"
 _EVENT_FILE = re.compile(r"^([0-9]{1,12})\.ics$")
 _TOKEN_FILE = re.compile(r"^([A-Za-z0-9_-]{8,128})\.ics$")
+GET_AND_HEAD = [HttpMethod.GET, HttpMethod.HEAD]
+FEED_OPT = {ALREADY_COMPRESSED: True}
 
 Kind = Annotated[str | None, QueryParameter(max_length=32, description="Event kind, e.g. lecture")]
 Language = Annotated[
@@ -40,12 +38,25 @@ Language = Annotated[
 Audience = Annotated[
     str | None, QueryParameter(max_length=32, description="Audience, e.g. elderly")
 ]
+Alarms = Annotated[
+    bool,
+    QueryParameter(description="1 adds reminders (VALARM) a day and an hour before each event"),
+]
 
 
 class FeedLinks(msgspec.Struct):
     https_url: str
     webcal_url: str
     qr_svg_url: str
+
+
+def operation_ids(name: str) -> Callable[..., str]:
+    """One operation id per method of a GET-and-HEAD route (OpenAPI wants them unique)."""
+
+    def create(_: Any, method: HttpMethod, __: Any) -> str:
+        return name if method == HttpMethod.GET else f"{name}Head"
+
+    return create
 
 
 def _cache(request: Request) -> FeedCache:
@@ -57,54 +68,33 @@ def _cache(request: Request) -> FeedCache:
     return cache
 
 
-def _not_modified(request: Request, feed: Feed) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only without it."""
-    if_none_match = request.headers.get("if-none-match")
-    if if_none_match is not None:
-        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-        return "*" in tags or feed.etag in tags
-    if_modified_since = request.headers.get("if-modified-since")
-    if not if_modified_since:
-        return False
-    try:
-        since: datetime = parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError, IndexError):
-        return False
-    if since.tzinfo is None:
-        return False
-    return feed.last_modified <= since
-
-
-def _calendar_response(request: Request, feed: Feed, cache_control: str) -> Response[bytes]:
-    headers = {
-        "ETag": feed.etag,
-        "Last-Modified": feed.last_modified_http,
-        "Cache-Control": cache_control,
-    }
-    if _not_modified(request, feed):
-        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
-    return Response(feed.body, media_type=CALENDAR_TYPE, headers=headers)
-
-
 def _filters(
     branch: str | None,
     campaign: int | None,
     kind: str | None,
     language: str | None,
     audience: str | None,
+    alarms: bool = False,
 ) -> FeedFilters:
     filters = FeedFilters(
-        branch=branch, campaign=campaign, kind=kind, language=language, audience=audience
+        branch=branch,
+        campaign=campaign,
+        kind=kind,
+        language=language,
+        audience=audience,
+        alarms=alarms,
     )
     filters.validate()
     return filters
 
 
-@get(
+@route(
     "/calendar.ics",
-    operation_id="publicCalendarFeed",
+    http_method=GET_AND_HEAD,
+    operation_id=operation_ids("publicCalendarFeed"),
     tags=["calendar"],
     media_type=CALENDAR_TYPE,
+    opt=FEED_OPT,
 )
 async def public_calendar(
     request: Request,
@@ -113,13 +103,20 @@ async def public_calendar(
     kind: Kind = None,
     language: Language = None,
     audience: Audience = None,
+    alarms: Alarms = False,
 ) -> Response[bytes]:
     """The public events calendar to subscribe to, narrowed by branch, campaign, kind, etc."""
-    filters = _filters(branch, campaign, kind, language, audience)
-    feed = await feed_for(
-        _cache(request), await public_scope(), filters, public_base_url(request), utcnow()
-    )
-    return _calendar_response(request, feed, PUBLIC_CACHE)
+    filters = _filters(branch, campaign, kind, language, audience, alarms)
+    now = utcnow()
+    feed = await feed_for(_cache(request), PUBLIC, filters, public_base_url(request), now)
+    return feed_response(request, feed, PUBLIC_CACHE, now)
+
+
+def _alarms_of(request: Request) -> bool:
+    value = request.query_params.get("alarms", "0").strip().lower()
+    if value not in {"0", "1", "false", "true"}:
+        raise ClientException(detail="alarms must be 1 (with reminders) or 0 (without).")
+    return value in {"1", "true"}
 
 
 async def event_calendar_response(request: Request, file_name: str) -> Response[bytes]:
@@ -131,17 +128,21 @@ async def event_calendar_response(request: Request, file_name: str) -> Response[
     match = _EVENT_FILE.fullmatch(file_name)
     if match is None:
         raise NotFound("Calendar file", f"/events/{file_name[:40]}")
-    feed = await single_event_feed(
-        _cache(request), int(match[1]), public_base_url(request), utcnow()
+    alarms = _alarms_of(request)
+    now = utcnow()
+    feed = await event_file_for(
+        _cache(request), int(match[1]), alarms, public_base_url(request), now
     )
-    return _calendar_response(request, feed, PUBLIC_CACHE)
+    return feed_response(request, feed, PUBLIC_CACHE, now)
 
 
-@get(
+@route(
     "/calendar/private/{file_name:str}",
-    operation_id="privateCalendarFeed",
+    http_method=GET_AND_HEAD,
+    operation_id=operation_ids("privateCalendarFeed"),
     tags=["calendar"],
     media_type=CALENDAR_TYPE,
+    opt=FEED_OPT,
 )
 async def private_calendar(
     request: Request,
@@ -151,20 +152,22 @@ async def private_calendar(
     kind: Kind = None,
     language: Language = None,
     audience: Audience = None,
+    alarms: Alarms = False,
 ) -> Response[bytes]:
     """A user's secret feed: public events plus the internal events of their branch subtree."""
     match = _TOKEN_FILE.fullmatch(file_name)
     if match is None:
         raise NotFound("Calendar", "at this address")
-    filters = _filters(branch, campaign, kind, language, audience)
+    filters = _filters(branch, campaign, kind, language, audience, alarms)
     scope = await private_scope(match[1])
-    feed = await feed_for(_cache(request), scope, filters, public_base_url(request), utcnow())
-    return _calendar_response(request, feed, PRIVATE_CACHE)
+    now = utcnow()
+    feed = await feed_for(_cache(request), scope, filters, public_base_url(request), now)
+    return feed_response(request, feed, PRIVATE_CACHE, now)
 
 
-def _feed_url(request: Request, filters: FeedFilters) -> str:
+def _address(request: Request, path: str, filters: FeedFilters) -> str:
     query = urlencode(filters.query_items())
-    return f"{public_base_url(request)}/calendar.ics" + (f"?{query}" if query else "")
+    return f"{public_base_url(request)}{path}" + (f"?{query}" if query else "")
 
 
 @get("/api/feeds/links", operation_id="feedLinks", tags=["calendar"])
@@ -175,13 +178,13 @@ async def feed_links(
     kind: Kind = None,
     language: Language = None,
     audience: Audience = None,
+    alarms: Alarms = False,
 ) -> FeedLinks:
     """Subscribe addresses of the public feed with these filters: https, webcal and a QR code."""
-    filters = _filters(branch, campaign, kind, language, audience)
-    url = _feed_url(request, filters)
+    filters = _filters(branch, campaign, kind, language, audience, alarms)
+    url = _address(request, "/calendar.ics", filters)
     webcal = "webcal://" + url.split("://", 1)[1]
-    query = urlencode(filters.query_items())
-    qr_url = f"{public_base_url(request)}/api/feeds/qr.svg" + (f"?{query}" if query else "")
+    qr_url = _address(request, "/api/feeds/qr.svg", filters)
     return FeedLinks(https_url=url, webcal_url=webcal, qr_svg_url=qr_url)
 
 
@@ -198,14 +201,15 @@ async def feed_qr(
     kind: Kind = None,
     language: Language = None,
     audience: Audience = None,
+    alarms: Alarms = False,
     scheme: Annotated[
         Literal["https", "webcal"],
         QueryParameter(description="https (any phone) or webcal (subscribes directly on iPhone)"),
     ] = "https",
 ) -> Response[bytes]:
     """A QR code (SVG) of the public feed address with these filters, for posters."""
-    filters = _filters(branch, campaign, kind, language, audience)
-    url = _feed_url(request, filters)
+    filters = _filters(branch, campaign, kind, language, audience, alarms)
+    url = _address(request, "/calendar.ics", filters)
     if scheme == "webcal":
         url = "webcal://" + url.split("://", 1)[1]
     svg = qr_svg(url, title="防诈宣传活动日历")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, vDuration, vRecur, vText, vUri
+from icalendar import Alarm, Calendar, vDuration, vRecur, vText, vUri
 from icalendar import Event as VEvent
 
 from exports.vtimezone import vtimezone_or_fallback
@@ -26,6 +26,8 @@ REFRESH_INTERVAL = timedelta(hours=1)
 _UTC_ZONES = {"UTC", "Etc/UTC", "Etc/UCT", "Etc/GMT", "GMT", "Etc/Zulu", "Zulu", "UCT"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _STATUS = {"cancelled": "CANCELLED", "scheduled": "CONFIRMED", "completed": "CONFIRMED"}
+# Reminders a subscriber gets when the feed URL asks for them (alarms=1).
+REMINDERS_BEFORE = (timedelta(days=1), timedelta(hours=1))
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,21 @@ def _rrule_or_none(text: str | None, zone: ZoneInfo) -> vRecur | None:
         return None
 
 
-def event_component(event: CalendarEvent, base_url: str) -> VEvent:
-    """The VEVENT of one event, with every property the SPEC asks for."""
+def reminder(event: CalendarEvent, before: timedelta) -> Alarm:
+    """A VALARM that shows the event's title `before` it starts."""
+    alarm = Alarm()
+    alarm.add("ACTION", "DISPLAY")
+    alarm.add("DESCRIPTION", Text(clean_text(event.title)))
+    alarm.add("TRIGGER", -before)
+    return alarm
+
+
+def event_component(event: CalendarEvent, base_url: str, alarms: bool = False) -> VEvent:
+    """The VEVENT of one event, with every property the SPEC asks for.
+
+    With `alarms`, it carries the reminders of REMINDERS_BEFORE, unless it is
+    cancelled: nobody should be called to a lecture that will not happen.
+    """
     zone = zone_of(event.timezone)
     component = VEvent()
     component.add("UID", Text(clean_text(event.uid)))
@@ -166,12 +181,15 @@ def event_component(event: CalendarEvent, base_url: str) -> VEvent:
     component.add("TRANSP", "OPAQUE")
     # Internal events reach only private feeds; a shared calendar should not show them.
     component.add("CLASS", "PUBLIC" if event.visibility == "public" else "PRIVATE")
+    if alarms and event.status != "cancelled":
+        for before in REMINDERS_BEFORE:
+            component.add_component(reminder(event, before))
     return component
 
 
-def event_bytes(event: CalendarEvent, base_url: str) -> bytes:
+def event_bytes(event: CalendarEvent, base_url: str, alarms: bool = False) -> bytes:
     """One VEVENT, folded and CRLF-terminated, ready to be spliced into a feed."""
-    return bytes(event_component(event, base_url).to_ical())
+    return bytes(event_component(event, base_url, alarms).to_ical())
 
 
 def zones_used(events: Iterable[CalendarEvent]) -> list[str]:

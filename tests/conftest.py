@@ -13,6 +13,8 @@ from tests import database
 # Cheap password hashing for the thousands of logins tests make; production keeps the defaults.
 os.environ.setdefault("FANGZHA_ARGON2_TIME_COST", "1")
 os.environ.setdefault("FANGZHA_ARGON2_MEMORY_KIB", "1024")
+# The in-process clients' hosts; servers the tests start are reached on loopback.
+os.environ.setdefault("FANGZHA_ALLOWED_HOSTS", "testserver,fangzha.example")
 
 _LABEL = ""
 _SKIP_REASON = ""

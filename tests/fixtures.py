@@ -24,6 +24,7 @@ TABLES = [
     "demo_account",
     "app_user",
     "branch",
+    "feed_version",
 ]
 
 PASSWORD = "correct horse battery"
@@ -150,3 +151,12 @@ async def world() -> World:
 
 def detail_of(response: httpx.Response) -> Any:
     return response.json().get("detail")
+
+
+async def private_feed_path(client: httpx.AsyncClient, world: World, username: str) -> str:
+    """The path of a user's private feed, as `GET /api/users/me` shows it to them."""
+    from urllib.parse import urlsplit
+
+    me = await client.get("/api/users/me", headers=world.auth(username))
+    assert me.status_code == 200, me.text
+    return urlsplit(me.json()["private_calendar_url"]).path

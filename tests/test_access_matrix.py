@@ -8,6 +8,7 @@ nobody adds an endpoint without saying who may use it.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -448,7 +449,10 @@ async def test_other_branch_staff_sees_no_interceptions(client, world, matrix_id
 
 
 @requires(("GET", "/calendar/private/{}"), ("POST", "/api/events"))
-async def test_private_feed_holds_only_the_own_subtree(client, world, matrix_ids):
+async def test_private_feed_holds_only_the_own_subtree(client, world, matrix_ids, time_machine):
+    # Feeds hold the last 12 months; the matrix's events lie in June 2025.
+    time_machine.move_to(datetime(2025, 7, 1, tzinfo=UTC), tick=True)
+
     async def feed_of(username: str) -> str:
         me = await client.get("/api/users/me", headers=world.auth(username))
         url = me.json()["private_calendar_url"].replace("http://testserver", "")

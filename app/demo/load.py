@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from accounts.feed_version import bump_feed_version
 from accounts.passwords import make_password_hash
 from accounts.tables import Branch, User
 from app.demo import current, nujiang
@@ -60,6 +61,8 @@ async def load_demo(only_if_empty: bool = True) -> LoadedDemo | None:
             present.interceptions,
             len(nujiang.INTERCEPTIONS),
         )
+        # A server that already answered feeds learns of the demo like of any write.
+        await bump_feed_version()
     return LoadedDemo(password, list(user_ids), day)
 
 

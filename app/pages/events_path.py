@@ -5,17 +5,25 @@ path parameter, so this handler looks at the name and hands `.ics` requests to
 the calendar export.
 """
 
-from litestar import MediaType, Request, Response, get
+from litestar import MediaType, Request, Response, route
 from litestar.params import FromPath
 from litestar.response import Template
 
 from app.pages.controllers import event_page
-from exports.feed_controllers import event_calendar_response
+from exports.feed_controllers import (
+    FEED_OPT,
+    GET_AND_HEAD,
+    event_calendar_response,
+    operation_ids,
+)
 
 
-@get(
+@route(
     "/events/{name:str}",
-    operation_id="eventPageOrCalendarFile",
+    http_method=GET_AND_HEAD,
+    operation_id=operation_ids("eventPageOrCalendarFile"),
+    # Pages here stay uncompressed by Litestar too: the .ics answers already are.
+    opt=FEED_OPT,
     include_in_schema=True,
     media_type=MediaType.HTML,
     tags=["calendar"],

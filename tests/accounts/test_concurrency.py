@@ -22,9 +22,9 @@ async def _gather(*requests: Any) -> list[httpx.Response]:
 
 
 async def _new_admin(world: World, username: str) -> str:
-    from accounts.passwords import hash_password
+    from accounts.passwords import make_password_hash
     from accounts.tables import User
-    from accounts.tokens import issue_token, new_calendar_token
+    from accounts.tokens import issue_token
     from core.clock import utcnow
 
     rows = await User.insert(
@@ -33,9 +33,8 @@ async def _new_admin(world: World, username: str) -> str:
             display_name=username,
             role="admin",
             branch=world.branches["NJ"],
-            password_hash=hash_password(PASSWORD),
+            password_hash=await make_password_hash(PASSWORD),
             active=True,
-            calendar_token=new_calendar_token(),
             created_at=utcnow(),
         )
     ).returning(User.id)

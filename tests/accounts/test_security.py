@@ -68,9 +68,14 @@ async def test_session_cookie_is_secure_over_https(app, world):
     assert "Secure" in response.headers["set-cookie"]
 
 
-async def test_session_cookie_is_secure_behind_an_https_public_url(client, world, monkeypatch):
+async def test_session_cookie_is_secure_behind_an_https_public_url(world, monkeypatch):
+    from app.factory import create_app
+
+    # Settings are read once, when the app starts.
     monkeypatch.setenv("FANGZHA_PUBLIC_URL", "https://fangzha.example")
-    response = await login(client)
+    transport = httpx.ASGITransport(app=create_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await login(client)
     assert "Secure" in response.headers["set-cookie"]
 
 

@@ -1,11 +1,13 @@
-"""Events for the feed tests, inserted as rows until the events API lands."""
+"""Events for the feed tests, written as rows the way the events service writes them."""
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 AddEvent = Callable[..., Awaitable[int]]
@@ -15,9 +17,21 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+# The day the feed tests' calendar dates were written against. Feeds hold the
+# last 12 months, so these tests run with the clock moved to it, never on today.
+FEED_TODAY = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+
+
 @pytest.fixture
-def add_event(world) -> AddEvent:
+def feed_today(time_machine: Any) -> datetime:
+    time_machine.move_to(FEED_TODAY, tick=True)
+    return FEED_TODAY
+
+
+@pytest.fixture
+def add_event(world, feed_today) -> AddEvent:
     """Inserts an event row; keyword arguments override the columns."""
+    from accounts.feed_version import bump_feed_version
     from events.tables import Event
 
     async def add(**values: Any) -> int:
@@ -49,15 +63,37 @@ def add_event(world) -> AddEvent:
         }
         row.update(values)
         rows = await Event.insert(Event(**row)).returning(Event.id)
+        await bump_feed_version(stamp)
         return int(rows[0]["id"])
 
     return add
 
 
 async def touch_event(event_id: int, **values: Any) -> None:
-    """An edit as the events service makes it: new values, updated_at now."""
+    """An edit as the events service makes it: new values, updated_at now, version moved."""
+    from accounts.feed_version import bump_feed_version
     from events.tables import Event
 
     changes = {getattr(Event, k): v for k, v in values.items()}
     changes[Event.updated_at] = now_utc()
     await Event.update(changes).where(Event.id == event_id)
+    await bump_feed_version(changes[Event.updated_at])
+
+
+@asynccontextmanager
+async def client_of(
+    app: Any, base_url: str = "http://testserver"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An in-process client of an app built by the test (its own settings, its own caches)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+        yield client
+
+
+def app_with_env(monkeypatch: pytest.MonkeyPatch, **env: str) -> Any:
+    """An app started with these environment variables: settings are read once, at start."""
+    from app.factory import create_app
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return create_app()

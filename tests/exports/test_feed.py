@@ -5,8 +5,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 
-from tests.exports.conftest import now_utc
+from tests.exports.conftest import client_of, now_utc
 from tests.tools.calendars import every_parser, icaljs, lint, with_icalendar
 
 
@@ -209,10 +210,26 @@ async def test_non_shanghai_zone_has_rrule_vtimezone(client, add_event):
     ]
 
 
-async def test_public_url_with_line_breaks_cannot_inject(client, add_event, monkeypatch):
+def test_public_url_with_line_breaks_is_refused_at_start(monkeypatch):
+    from app.factory import create_app
+
     monkeypatch.setenv("FANGZHA_PUBLIC_URL", "https://fz.example\r\nBEGIN:VALARM\r\nX:")
+    with pytest.raises(ValueError, match="FANGZHA_PUBLIC_URL"):
+        create_app()
+
+
+async def test_public_url_with_line_breaks_cannot_inject(add_event):
+    from app.factory import create_app
+    from app.settings import Settings
+
+    # Settings made by hand skip the start-up check; the feed must still hold.
+    settings = Settings.from_env()
+    hostile = Settings(
+        **{**settings.__dict__, "public_url": "https://fz.example\r\nBEGIN:VALARM\r\nX:"}
+    )
     event = await add_event()
-    response = await _feed(client)
+    async with client_of(create_app(hostile)) as client:
+        response = await _feed(client)
     assert f"URL:https://fz.exampleBEGIN:VALARMX:/events/{event}" in response.text
     assert "\r\nBEGIN:VALARM" not in response.text
 

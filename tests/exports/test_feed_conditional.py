@@ -78,13 +78,14 @@ async def test_unchanged_poll_reads_no_events(client, add_event, monkeypatch):
     await add_event()
     assert (await client.get("/calendar.ics")).status_code == 200
 
-    import exports.feeds
+    import exports.feed_build
+    import exports.feed_cache
 
     def refuse(*args, **kwargs):
         raise AssertionError("an unchanged poll must not rebuild the feed")
 
-    monkeypatch.setattr(exports.feeds, "build_feed", refuse)
-    monkeypatch.setattr(exports.feeds, "event_bytes", refuse)
+    monkeypatch.setattr(exports.feed_cache, "build_feed", refuse)
+    monkeypatch.setattr(exports.feed_build, "event_bytes", refuse)
     again = await client.get("/calendar.ics")
     assert again.status_code == 200
     assert b"BEGIN:VEVENT" in again.content
@@ -95,31 +96,32 @@ async def test_rebuild_reuses_unchanged_events(client, add_event, monkeypatch):
     await add_event(title="二", starts_at=datetime(2026, 12, 11, tzinfo=UTC))
     assert (await client.get("/calendar.ics")).status_code == 200
 
-    import exports.feeds
+    import exports.feed_build
     import exports.ical
 
     serialised: list[str] = []
     original = exports.ical.event_bytes
 
-    def counting(event, base_url):
+    def counting(event, base_url, alarms=False):
         serialised.append(event.title)
-        return original(event, base_url)
+        return original(event, base_url, alarms)
 
-    monkeypatch.setattr(exports.feeds, "event_bytes", counting)
+    monkeypatch.setattr(exports.feed_build, "event_bytes", counting)
     await touch_event(first, title="一改")
     body = (await client.get("/calendar.ics")).text
     assert serialised == ["一改"]
     assert "SUMMARY:二" in body
 
 
-async def test_cancelled_window_moves_with_the_day(client, add_event, monkeypatch):
+async def test_cancelled_window_moves_with_the_day(client, add_event, time_machine):
     cancelled = datetime.now(UTC) - timedelta(days=29)
     await add_event(title="取消", status="cancelled", sequence=1, cancelled_at=cancelled)
-    assert "SUMMARY:取消" in (await client.get("/calendar.ics")).text
+    first = await client.get("/calendar.ics")
+    assert "SUMMARY:取消" in first.text
 
-    import exports.feed_controllers
-
-    later = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
-    monkeypatch.setattr(exports.feed_controllers, "utcnow", lambda: later)
-    moved = await client.get("/calendar.ics")
+    time_machine.move_to(datetime.now(UTC) + timedelta(days=2), tick=True)
+    moved = await client.get(
+        "/calendar.ics", headers={"If-Modified-Since": first.headers["last-modified"]}
+    )
+    assert moved.status_code == 200
     assert "SUMMARY:取消" not in moved.text

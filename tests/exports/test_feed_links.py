@@ -1,5 +1,7 @@
 """Subscribe links and the QR code for posters."""
 
+from tests.exports.conftest import app_with_env, client_of
+
 
 async def test_links_for_a_filtered_feed(client, world):
     response = await client.get("/api/feeds/links", params={"branch": "NJ-LK", "kind": "lecture"})
@@ -12,9 +14,10 @@ async def test_links_for_a_filtered_feed(client, world):
     assert feed.status_code == 200
 
 
-async def test_links_use_the_public_address(client, monkeypatch):
-    monkeypatch.setenv("FANGZHA_PUBLIC_URL", "https://fangzha.example.cn/")
-    body = (await client.get("/api/feeds/links")).json()
+async def test_links_use_the_public_address(monkeypatch):
+    app = app_with_env(monkeypatch, FANGZHA_PUBLIC_URL="https://fangzha.example.cn/")
+    async with client_of(app) as client:
+        body = (await client.get("/api/feeds/links")).json()
     assert body["https_url"] == "https://fangzha.example.cn/calendar.ics"
     assert body["webcal_url"] == "webcal://fangzha.example.cn/calendar.ics"
 

@@ -34,6 +34,11 @@ const events = calendar.getAllSubcomponents("vevent").map((component) => {
     start_zone: event.startDate.zone ? event.startDate.zone.tzid : null,
     properties: component.getAllProperties().map((p) => p.name),
     components: component.getAllSubcomponents().map((c) => c.name),
+    alarms: component.getAllSubcomponents("valarm").map((alarm) => ({
+      action: alarm.getFirstPropertyValue("action"),
+      trigger_seconds: alarm.getFirstPropertyValue("trigger").toSeconds(),
+      description: alarm.getFirstPropertyValue("description"),
+    })),
     occurrences,
   };
 });
