@@ -30,6 +30,7 @@ from litestar.types.internal_types import PathParameterDefinition
 
 from accounts.guards import requires_staff, signed_in
 from core.clock import utcnow
+from core.errors import Unprocessable
 from core.params import BranchCode, CampaignId, EventId, From, To
 from events.listing import EventFilter, event_filter, query_window
 from events.schemas import Kind
@@ -39,6 +40,7 @@ from exports.csv_file import csv_chunks
 from exports.export_columns import ATTENDANCE, EVENTS, INTERCEPTIONS
 from exports.spreadsheet import CSV_TYPE, XLSX_TYPE, FileFormat, Sheet, attachment
 from exports.xlsx_file import xlsx_chunks
+from interceptions.csv_limits import too_large
 from interceptions.filters import build_filters
 from interceptions.queries import Filters
 from interceptions.schemas import FraudType
@@ -62,7 +64,10 @@ _RESPONSES = {
         None,
         description="The file: CSV (UTF-8 with BOM) or an Excel workbook, as the path says",
     ),
-    422: ResponseSpec(ExportRefused, description="A filter is not valid"),
+    422: ResponseSpec(
+        ExportRefused,
+        description="A filter is not valid, or an interceptions CSV too large to import back",
+    ),
 }
 
 
@@ -217,10 +222,16 @@ class ExportController(Controller):
     ) -> Stream:
         """Interceptions of the caller's subtree, newest first, with the list's filters.
 
-        The CSV imports back unchanged (POST /api/imports/interceptions). The
-        workbook holds amounts as yuan numbers with a totals row, times as dates.
+        The CSV imports back unchanged (POST /api/imports/interceptions); one the import
+        could not take (over 1,000,000 rows or 512 MiB) is refused with 422. The workbook
+        has no limit; it holds amounts as yuan numbers with a totals row, times as dates.
         """
-        pages = await export_rows.interception_pages(signed_in(request), filters)
+        caller = signed_in(request)
+        if file_format == "csv":
+            problem = too_large(*await export_rows.interception_size(caller, filters))
+            if problem:
+                raise Unprocessable(problem)
+        pages = await export_rows.interception_pages(caller, filters)
         return _file(INTERCEPTIONS, pages, file_format)
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import BinaryIO
 
 from core.errors import Unprocessable
+from interceptions import csv_limits
 from interceptions.csv_columns import IMPORT_COLUMNS, REQUIRED_COLUMNS, column_for
-from interceptions.csv_limits import MAX_ROWS
 from interceptions.views import DISPLAY_ZONE
 
 _MAX_CELL = 100_000
@@ -61,9 +61,10 @@ class RecordReader:
                 records.append((row_number, cells))
                 self.count += 1
                 # The header is one record more than the rows.
-                if self.count > MAX_ROWS + 1:
+                if self.count > csv_limits.MAX_ROWS + 1:
                     raise Unprocessable(
-                        f"The file has more than {MAX_ROWS:,} rows; split it into smaller files."
+                        f"The file has more than {csv_limits.MAX_ROWS:,} rows; "
+                        "split it into smaller files."
                     )
                 if len(records) == wanted:
                     break
