@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -38,22 +39,23 @@ def lock_key(rule: str, *resource: object) -> int:
 
 
 @asynccontextmanager
-async def write_transaction(table: type[Table], *keys: int) -> AsyncIterator[None]:
+async def write_transaction(table: type[Table], *keys: int) -> AsyncIterator[Any]:
     """A transaction that reads then writes, holding the advisory locks `keys` from the start.
 
-    Nested inside another write transaction it joins the outer one.
+    Nested inside another write transaction it joins the outer one. Yields the
+    engine's transaction, whose `connection` bulk writes may use directly.
     """
     engine = table._meta.db
     if isinstance(engine, SQLiteEngine):
-        async with engine.transaction(transaction_type=TransactionType.immediate):
-            yield
+        async with engine.transaction(transaction_type=TransactionType.immediate) as transaction:
+            yield transaction
         return
-    async with engine.transaction():
+    async with engine.transaction() as transaction:
         # A nested write transaction shares the outer one's locks.
         token = _held.set(set()) if _held.get() is None else None
         try:
             await hold(table, *keys)
-            yield
+            yield transaction
         finally:
             if token is not None:
                 _held.reset(token)

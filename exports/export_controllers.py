@@ -1,24 +1,48 @@
 """HTTP surface of the spreadsheet exports: events, attendance, interceptions as CSV or XLSX.
 
-Each export takes the filters of its list and holds only the caller's branch subtree.
+Each list has one handler for both formats, served at `<list>.csv` and
+`<list>.xlsx`. The filters are checked before the answer starts; the file then
+streams as rows are read, so an export of any size holds the server's memory
+flat and leaves the event loop free.
 """
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency, Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+)
 from litestar.params import FromQuery, QueryParameter
+from litestar.response import Stream
+from litestar.types import Method
+from litestar.types.internal_types import PathParameterDefinition
 
 from accounts.guards import requires_staff, signed_in
 from core.clock import utcnow
+from core.errors import Unprocessable
 from core.params import BranchCode, CampaignId, EventId, From, To
-from events.listing import event_filter, query_window
+from events.listing import EventFilter, event_filter, query_window
 from events.schemas import Kind
 from events.schemas import Status as EventStatus
 from exports import export_rows
-from exports.spreadsheet import CSV_TYPE, XLSX_TYPE, Table, attachment, to_csv, to_xlsx
+from exports.csv_file import csv_chunks
+from exports.export_columns import ATTENDANCE, EVENTS, INTERCEPTIONS
+from exports.spreadsheet import CSV_TYPE, XLSX_TYPE, FileFormat, Sheet, attachment
+from exports.xlsx_file import xlsx_chunks
+from interceptions.csv_limits import too_large
 from interceptions.filters import build_filters
+from interceptions.queries import Filters
 from interceptions.schemas import FraudType
 from interceptions.schemas import Status as InterceptionStatus
 from interceptions.views import DISPLAY_ZONE
@@ -27,191 +51,188 @@ Search = Annotated[
     str | None, QueryParameter(max_length=200, description="Text in title, venue or host")
 ]
 
+_MEDIA_TYPES: dict[FileFormat, str] = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
+
 
 class ExportRefused(msgspec.Struct):
     status_code: int
     detail: str
 
 
-_TOO_MANY = {
-    422: ResponseSpec(ExportRefused, description="A bad filter, or too many rows: narrow them")
+_RESPONSES = {
+    200: ResponseSpec(
+        None,
+        description="The file: CSV (UTF-8 with BOM) or an Excel workbook, as the path says",
+    ),
+    422: ResponseSpec(
+        ExportRefused,
+        description="A filter is not valid, or an interceptions CSV too large to import back",
+    ),
 }
 
 
-def _file(table: Table, stem: str, ascii_stem: str, extension: str) -> Response[bytes]:
-    day = utcnow().astimezone(DISPLAY_ZONE).strftime("%Y%m%d")
-    body, media_type = (
-        (to_csv(table), CSV_TYPE) if extension == "csv" else (to_xlsx(table), XLSX_TYPE)
+def _operation_id(
+    handler: HTTPRouteHandler, method: Method, path: list[str | PathParameterDefinition]
+) -> str:
+    """exportInterceptionsCsv, exportInterceptionsXlsx, … : one per path, as before."""
+    stem, _, extension = str(path[-1]).partition(".")
+    return f"export{stem.capitalize()}{extension.capitalize()}"
+
+
+@dataclass
+class FileOperation(Operation):
+    """An export's operation: its 200 answer names the media type of its own path."""
+
+    def __post_init__(self) -> None:
+        media_type = XLSX_TYPE if (self.operation_id or "").endswith("Xlsx") else CSV_TYPE
+        ok = (self.responses or {}).get("200")
+        if isinstance(ok, OpenAPIResponse):
+            body = OpenAPIMediaType(
+                schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+            )
+            self.responses = {
+                **(self.responses or {}),
+                "200": replace(ok, content={media_type: body}),
+            }
+
+
+def file_format(request: Request) -> FileFormat:
+    """The format the path asks for: `.csv` or `.xlsx`."""
+    return "xlsx" if request.url.path.endswith(".xlsx") else "csv"
+
+
+async def event_filters(
+    start: From = None,
+    end: To = None,
+    branch: BranchCode = None,
+    campaign: CampaignId = None,
+    kind: FromQuery[Kind | None] = None,
+    status: FromQuery[EventStatus | None] = None,
+    q: Search = None,
+) -> EventFilter:
+    return event_filter(start, end, branch, campaign, kind, status, q)
+
+
+async def attendance_filters(
+    start: From = None,
+    end: To = None,
+    branch: BranchCode = None,
+    campaign: CampaignId = None,
+    event: EventId = None,
+) -> export_rows.AttendanceFilter:
+    window = query_window(start, end)
+    return export_rows.AttendanceFilter(
+        start=window[0], end=window[1], branch=branch, campaign=campaign, event=event
     )
-    return Response(
-        body,
-        media_type=media_type,
+
+
+async def interception_filters(
+    start: From = None,
+    end: To = None,
+    branch: BranchCode = None,
+    fraud_type: FromQuery[FraudType | None] = None,
+    status: FromQuery[InterceptionStatus | None] = None,
+    event: EventId = None,
+) -> Filters:
+    return await build_filters(
+        start=start, end=end, branch=branch, fraud_type=fraud_type, status=status, event=event
+    )
+
+
+def _file(sheet: Sheet, pages: export_rows.Pages, file_format: FileFormat) -> Stream:
+    day = utcnow().astimezone(DISPLAY_ZONE).strftime("%Y%m%d")
+    chunks: AsyncIterator[bytes] = (
+        csv_chunks(sheet, pages) if file_format == "csv" else xlsx_chunks(sheet, pages)
+    )
+    return Stream(
+        chunks,
+        media_type=_MEDIA_TYPES[file_format],
         headers={
-            "Content-Disposition": attachment(f"{stem}-{day}", f"{ascii_stem}-{day}", extension),
+            "Content-Disposition": attachment(
+                f"{sheet.stem}-{day}", f"{sheet.ascii_stem}-{day}", file_format
+            ),
             # Personal and internal data: no shared cache may keep a copy.
             "Cache-Control": "private, no-store",
         },
     )
 
 
-async def _events(
-    request: Request,
-    start: str | None,
-    end: str | None,
-    branch: str | None,
-    campaign: int | None,
-    kind: str | None,
-    status: str | None,
-    q: str | None,
-) -> Table:
-    f = event_filter(start, end, branch, campaign, kind, status, q)
-    return await export_rows.event_table(signed_in(request), f)
-
-
-async def _attendance(
-    request: Request,
-    start: str | None,
-    end: str | None,
-    branch: str | None,
-    campaign: int | None,
-    event: int | None,
-) -> Table:
-    window = query_window(start, end)
-    f = export_rows.AttendanceFilter(
-        start=window[0], end=window[1], branch=branch, campaign=campaign, event=event
-    )
-    return await export_rows.attendance_table(signed_in(request), f)
-
-
-async def _interceptions(
-    request: Request,
-    start: str | None,
-    end: str | None,
-    branch: str | None,
-    fraud_type: str | None,
-    status: str | None,
-    event: int | None,
-) -> Table:
-    filters = await build_filters(
-        start=start, end=end, branch=branch, fraud_type=fraud_type, status=status, event=event
-    )
-    return await export_rows.interception_table(signed_in(request), filters)
-
-
 class ExportController(Controller):
     path = "/api/exports"
     tags = ["exports"]
     guards = [requires_staff]
-
-    @get("/events.csv", operation_id="exportEventsCsv", media_type=CSV_TYPE, responses=_TOO_MANY)
-    async def events_csv(
-        self,
-        request: Request,
-        start: From = None,
-        end: To = None,
-        branch: BranchCode = None,
-        campaign: CampaignId = None,
-        kind: FromQuery[Kind | None] = None,
-        status: FromQuery[EventStatus | None] = None,
-        q: Search = None,
-    ) -> Response[bytes]:
-        """Events of the caller's subtree as CSV (UTF-8 with BOM), with the events list filters."""
-        table = await _events(request, start, end, branch, campaign, kind, status, q)
-        return _file(table, "活动", "events", "csv")
-
-    @get("/events.xlsx", operation_id="exportEventsXlsx", media_type=XLSX_TYPE, responses=_TOO_MANY)
-    async def events_xlsx(
-        self,
-        request: Request,
-        start: From = None,
-        end: To = None,
-        branch: BranchCode = None,
-        campaign: CampaignId = None,
-        kind: FromQuery[Kind | None] = None,
-        status: FromQuery[EventStatus | None] = None,
-        q: Search = None,
-    ) -> Response[bytes]:
-        """Events of the caller's subtree as an Excel workbook, with the events list filters."""
-        table = await _events(request, start, end, branch, campaign, kind, status, q)
-        return _file(table, "活动", "events", "xlsx")
+    dependencies = {"file_format": Provide(file_format, sync_to_thread=False)}
 
     @get(
-        "/attendance.csv",
-        operation_id="exportAttendanceCsv",
-        media_type=CSV_TYPE,
-        responses=_TOO_MANY,
+        ["/events.csv", "/events.xlsx"],
+        summary="Export events",
+        operation_id=_operation_id,
+        operation_class=FileOperation,
+        responses=_RESPONSES,
+        dependencies={"filters": Provide(event_filters)},
     )
-    async def attendance_csv(
+    async def export_events(
         self,
         request: Request,
-        start: From = None,
-        end: To = None,
-        branch: BranchCode = None,
-        campaign: CampaignId = None,
-        event: EventId = None,
-    ) -> Response[bytes]:
-        """Attendance per occurrence in the caller's subtree as CSV; from/to on the start."""
-        table = await _attendance(request, start, end, branch, campaign, event)
-        return _file(table, "出勤", "attendance", "csv")
+        file_format: NamedDependency[FileFormat],
+        filters: NamedDependency[EventFilter],
+    ) -> Stream:
+        """Events of the caller's subtree as CSV (UTF-8 with BOM) or an Excel workbook.
+
+        Takes the events list's filters. In the workbook, times are Excel dates in
+        China time; the CSV shows them in each event's own zone.
+        """
+        pages = await export_rows.event_pages(signed_in(request), filters)
+        return _file(EVENTS, pages, file_format)
 
     @get(
-        "/attendance.xlsx",
-        operation_id="exportAttendanceXlsx",
-        media_type=XLSX_TYPE,
-        responses=_TOO_MANY,
+        ["/attendance.csv", "/attendance.xlsx"],
+        summary="Export attendance",
+        operation_id=_operation_id,
+        operation_class=FileOperation,
+        responses=_RESPONSES,
+        dependencies={"filters": Provide(attendance_filters)},
     )
-    async def attendance_xlsx(
+    async def export_attendance(
         self,
         request: Request,
-        start: From = None,
-        end: To = None,
-        branch: BranchCode = None,
-        campaign: CampaignId = None,
-        event: EventId = None,
-    ) -> Response[bytes]:
-        """Attendance per occurrence in the caller's subtree as an Excel workbook."""
-        table = await _attendance(request, start, end, branch, campaign, event)
-        return _file(table, "出勤", "attendance", "xlsx")
+        file_format: NamedDependency[FileFormat],
+        filters: NamedDependency[export_rows.AttendanceFilter],
+    ) -> Stream:
+        """Attendance per occurrence in the caller's subtree; from/to on the occurrence's start.
+
+        The workbook has a totals row summing people, leaflets and app installs.
+        """
+        pages = await export_rows.attendance_pages(signed_in(request), filters)
+        return _file(ATTENDANCE, pages, file_format)
 
     @get(
-        "/interceptions.csv",
-        operation_id="exportInterceptionsCsv",
-        media_type=CSV_TYPE,
-        responses=_TOO_MANY,
+        ["/interceptions.csv", "/interceptions.xlsx"],
+        summary="Export interceptions",
+        operation_id=_operation_id,
+        operation_class=FileOperation,
+        responses=_RESPONSES,
+        dependencies={"filters": Provide(interception_filters)},
     )
-    async def interceptions_csv(
+    async def export_interceptions(
         self,
         request: Request,
-        start: From = None,
-        end: To = None,
-        branch: BranchCode = None,
-        fraud_type: FromQuery[FraudType | None] = None,
-        status: FromQuery[InterceptionStatus | None] = None,
-        event: EventId = None,
-    ) -> Response[bytes]:
-        """Interceptions of the caller's subtree as CSV; the file can be imported back."""
-        table = await _interceptions(request, start, end, branch, fraud_type, status, event)
-        return _file(table, "拦截记录", "interceptions", "csv")
+        file_format: NamedDependency[FileFormat],
+        filters: NamedDependency[Filters],
+    ) -> Stream:
+        """Interceptions of the caller's subtree, newest first, with the list's filters.
 
-    @get(
-        "/interceptions.xlsx",
-        operation_id="exportInterceptionsXlsx",
-        media_type=XLSX_TYPE,
-        responses=_TOO_MANY,
-    )
-    async def interceptions_xlsx(
-        self,
-        request: Request,
-        start: From = None,
-        end: To = None,
-        branch: BranchCode = None,
-        fraud_type: FromQuery[FraudType | None] = None,
-        status: FromQuery[InterceptionStatus | None] = None,
-        event: EventId = None,
-    ) -> Response[bytes]:
-        """Interceptions of the caller's subtree as an Excel workbook, same columns as the CSV."""
-        table = await _interceptions(request, start, end, branch, fraud_type, status, event)
-        return _file(table, "拦截记录", "interceptions", "xlsx")
+        The CSV imports back unchanged (POST /api/imports/interceptions); one the import
+        could not take (over 1,000,000 rows or 512 MiB) is refused with 422. The workbook
+        has no limit; it holds amounts as yuan numbers with a totals row, times as dates.
+        """
+        caller = signed_in(request)
+        if file_format == "csv":
+            problem = too_large(*await export_rows.interception_size(caller, filters))
+            if problem:
+                raise Unprocessable(problem)
+        pages = await export_rows.interception_pages(caller, filters)
+        return _file(INTERCEPTIONS, pages, file_format)
 
 
 routes: list[Any] = [ExportController]

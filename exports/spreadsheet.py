@@ -1,88 +1,57 @@
-"""Rows to files a coordinator opens in Excel or WPS: CSV (UTF-8 with BOM) and XLSX."""
+"""What an exported sheet is made of: typed columns, shared by the CSV and XLSX writers.
 
-import csv
-import io
-from dataclasses import dataclass, field
+A column says what kind of value it holds, so that each file format can write it
+as the reader expects: CSV as the text the import reads back, XLSX as a typed
+cell (numbers that sum, dates that sort).
+"""
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
 from urllib.parse import quote
-
-import xlsxwriter
-
-Cell = str | int | None
 
 CSV_TYPE = "text/csv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Without the BOM, Excel reads UTF-8 as the local code page and Chinese turns to mojibake.
-BOM = "\ufeff"
-# A spreadsheet runs a cell starting with these as a formula (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_XLSX_MAX_CELL = 32_767
+
+FileFormat = Literal["csv", "xlsx"]
+
+Row = dict[str, Any]
+
+
+class Kind(enum.Enum):
+    TEXT = "text"  # the system's own text: codes, labels, zone names
+    TYPED = "typed"  # text a user typed: guarded against formulas in CSV
+    ID = "id"  # a record id: an integer, never summed
+    NUMBER = "number"  # an integer that is not a count of anything (capacity, version)
+    COUNT = "count"  # an integer the totals row sums (people, leaflets)
+    MONEY = "money"  # fen; yuan with two decimals on the page, summed exactly
+    INSTANT = "instant"  # an aware datetime, already in the zone the CSV shows it in
+
+
+Value = str | int | datetime | None
 
 
 @dataclass(frozen=True)
-class Table:
-    """A sheet: column titles, rows, and which columns hold text users typed."""
+class Column:
+    title: str
+    kind: Kind
+    value: Callable[[Row], Value]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One export: its sheet name, file names and columns, in order."""
 
     name: str
-    titles: list[str]
-    rows: list[list[Cell]]
-    free_text: frozenset[int] = field(default_factory=frozenset)
+    stem: str  # the file name people see (Chinese)
+    ascii_stem: str  # the fallback for clients that cannot read a UTF-8 file name
+    columns: tuple[Column, ...]
 
-
-def neutralise(value: str) -> str:
-    """Typed text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _csv_cell(value: Cell, free_text: bool) -> str | int:
-    if value is None:
-        return ""
-    if isinstance(value, str) and free_text:
-        return neutralise(value)
-    return value
-
-
-def to_csv(table: Table) -> bytes:
-    """UTF-8 with BOM, CRLF line ends, every cell quoted only where needed."""
-    buffer = io.StringIO(newline="")
-    buffer.write(BOM)
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.titles)
-    for row in table.rows:
-        writer.writerow(
-            [_csv_cell(value, index in table.free_text) for index, value in enumerate(row)]
-        )
-    return buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(table: Table) -> bytes:
-    """One worksheet; text cells are written as strings, never as formulas or links."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    sheet = workbook.add_worksheet(table.name)
-    bold = workbook.add_format({"bold": True})
-    for column, title in enumerate(table.titles):
-        sheet.write_string(0, column, title, bold)
-        sheet.set_column(column, column, max(10, min(40, 2 * len(title) + 2)))
-    for row_index, row in enumerate(table.rows, start=1):
-        for column, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, int):
-                sheet.write_number(row_index, column, value)
-            else:
-                # A string cell is never evaluated, so XLSX needs no apostrophe.
-                sheet.write_string(row_index, column, value[:_XLSX_MAX_CELL])
-    sheet.freeze_panes(1, 0)
-    workbook.close()
-    return buffer.getvalue()
+    @property
+    def titles(self) -> list[str]:
+        return [column.title for column in self.columns]
 
 
 def attachment(stem: str, ascii_stem: str, extension: str) -> str:

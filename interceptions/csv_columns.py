@@ -40,6 +40,12 @@ EXPORT_COLUMNS: dict[str, str] = {
     **{k: v for k, v in EXPORT_ONLY_COLUMNS.items() if k != "id"},
 }
 
+# Text people typed: an export guards it against running as a formula (core/formula_guard.py)
+# and the import undoes that guard, so a round trip gives back the stored text.
+GUARDED_COLUMNS = frozenset(
+    {"client_ref", "description", "attribution_note", "police_case_no", "review_note", "logged_by"}
+)
+
 FRAUD_TYPE_LABELS: dict[str, str] = {
     "order_brushing": "刷单返利",
     "fake_investment": "虚假投资理财",

@@ -1,162 +1,190 @@
 """Bulk import of interceptions from CSV: every row checked first, then all or none.
 
-Rows whose client_ref is already stored (for instance a file imported twice)
-are skipped and listed in the answer; a client_ref held by a record the caller
-cannot see is an error on that row.
+The file is read and checked a chunk at a time in a worker thread, so the event
+loop stays free and memory holds one chunk; the checked (and masked) rows wait
+in a temporary file. Only then does one short write transaction store them
+all (interceptions/import_writing.py). Rows whose client_ref is already stored
+(for instance a file imported twice, or an export imported back) are skipped
+and listed in the answer without further checks, as re-sending a create
+returns the first record; a client_ref held by a record the caller cannot see
+is an error on that row. A client_ref may appear once in a file.
 """
 
 import json
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
+import anyio.to_thread
 import msgspec
 
 from accounts.caller import Caller
 from accounts.scoping import visible_branch_ids
 from accounts.tables import Branch
 from core.clock import utcnow
-from core.errors import Conflict
-from core.transactions import write_transaction
-from interceptions.csv_reading import decode, map_header, read_records
+from interceptions.csv_reading import RecordReader, detect_encoding, map_header
 from interceptions.csv_rows import TEXT_LIMITS, Lookups, cell, check_row, is_id
-from interceptions.history import change_row
-from interceptions.logging_service import DUPLICATE, creation_changes
+from interceptions.import_writing import NEW_ROW_COLUMNS, PreparedRow, store_prepared
+from interceptions.logging_service import creation_changes
 from interceptions.masking import mask_fields
 from interceptions.rules import events_by_id
 from interceptions.schemas import ImportResult, ImportRowError, ImportSkipped
-from interceptions.tables import Interception, InterceptionChange
+from interceptions.tables import Interception
 
-CHUNK = 500
-_RACED = (
-    "Some rows were logged by someone else while the file was checked; "
-    "send the file again (rows already stored are then skipped)."
-)
+CHUNK = 5_000
+# Rows of errors an answer lists; the detail still counts every row with a problem.
+MAX_LISTED_ERRORS = 1_000
+_QUERY_CHUNK = 500
 
 
 class ImportRejectedError(Exception):
-    def __init__(self, errors: list[ImportRowError]) -> None:
+    def __init__(self, errors: list[ImportRowError], rows_with_problems: int | None = None) -> None:
         super().__init__(f"{len(errors)} problems")
         self.errors = errors
+        self.rows_with_problems = (
+            len({error.row for error in errors})
+            if rows_with_problems is None
+            else rows_with_problems
+        )
 
 
 @dataclass
 class Checked:
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    """What checking the file found so far; new rows wait in `spool`, a chunk per pickle."""
+
+    spool: Any
+    rows: int = 0
+    new_rows: int = 0
     skipped: list[ImportSkipped] = field(default_factory=list)
     errors: list[ImportRowError] = field(default_factory=list)
+    rows_with_problems: int = 0
+
+    def refuse(self, problems: list[ImportRowError]) -> None:
+        self.rows_with_problems += 1
+        room = MAX_LISTED_ERRORS - len(self.errors)
+        self.errors.extend(problems[: max(room, 0)])
 
 
-def _check_all(
-    records: list[tuple[int, list[str]]], positions: dict[str, int], look: Lookups
-) -> Checked:
-    checked = Checked()
+def _prepare(values: dict[str, Any], caller: Caller, now: datetime) -> PreparedRow:
+    """The row as stored (personal numbers masked) and its history entry."""
+    texts, masked = mask_fields({name: values.pop(name) for name in TEXT_LIMITS})
+    columns: dict[str, Any] = {**values, **texts}
+    record = Interception(
+        **columns,
+        logged_by=caller.id,
+        currency="CNY",
+        status="logged",
+        review_note="",
+        masked=json.dumps([{"field": m.field, "kind": m.kind} for m in masked]),
+        created_at=now,
+        updated_at=now,
+    )
+    row = {column._meta.name: getattr(record, column._meta.name) for column in NEW_ROW_COLUMNS}
+    changes = json.dumps(creation_changes(row), ensure_ascii=False)
+    return PreparedRow(values=tuple(row.values()), client_ref=record.client_ref, changes=changes)
+
+
+def _check_chunk(
+    records: list[tuple[int, list[str]]],
+    positions: dict[str, int],
+    look: Lookups,
+    checked: Checked,
+    now: datetime,
+) -> None:
+    """Runs in a worker thread: pure checks on rows, lookups already made."""
+    prepared: list[PreparedRow] = []
     for row_number, cells in records:
-        values, problems = check_row(cells, positions, look)
-        if problems:
-            checked.errors.extend(
-                ImportRowError(row=row_number, column=error.field, reason=error.reason)
-                for error in problems
+        checked.rows += 1
+        ref = cell(cells, positions, "client_ref")
+        if ref in look.seen:
+            checked.refuse(
+                [
+                    ImportRowError(
+                        row=row_number,
+                        column="client_ref",
+                        reason=f"{ref[:40]!r} is already on row {look.seen[ref]} of this file",
+                    )
+                ]
             )
             continue
-        ref = values["client_ref"]
-        if ref in look.seen:
-            checked.errors.append(
-                ImportRowError(
-                    row=row_number,
-                    column="client_ref",
-                    reason=f"{ref[:40]!r} is already on row {look.seen[ref]} of this file",
+        stored = look.existing.get(ref)
+        if stored is not None:
+            look.seen[ref] = row_number
+            if look.visible is None or stored["branch"] in look.visible:
+                checked.skipped.append(
+                    ImportSkipped(row=row_number, client_ref=ref, id=stored["id"])
                 )
+            else:
+                checked.refuse(
+                    [
+                        ImportRowError(
+                            row=row_number,
+                            column="client_ref",
+                            reason="is already used by another interception; choose another",
+                        )
+                    ]
+                )
+            continue
+        values, problems = check_row(cells, positions, look)
+        if problems:
+            checked.refuse(
+                [
+                    ImportRowError(row=row_number, column=error.field, reason=error.reason)
+                    for error in problems
+                ]
             )
             continue
         look.seen[ref] = row_number
-        stored = look.existing.get(ref)
-        if stored is None:
-            checked.rows.append((row_number, values))
-        elif look.visible is None or stored["branch"] in look.visible:
-            checked.skipped.append(ImportSkipped(row=row_number, client_ref=ref, id=stored["id"]))
-        else:
-            checked.errors.append(
-                ImportRowError(
-                    row=row_number,
-                    column="client_ref",
-                    reason="is already used by another interception; choose another",
-                )
-            )
-    return checked
+        if not checked.errors:
+            # Once a row is refused nothing will be stored: stop preparing rows.
+            prepared.append(_prepare(values, look.caller, now))
+    if prepared:
+        pickle.dump(prepared, checked.spool)
+        checked.new_rows += len(prepared)
 
 
 async def _existing(refs: list[str]) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(refs), CHUNK):
+    for start in range(0, len(refs), _QUERY_CHUNK):
         rows = await Interception.select(
             Interception.id, Interception.client_ref, Interception.branch
-        ).where(Interception.client_ref.is_in(refs[start : start + CHUNK]))
+        ).where(Interception.client_ref.is_in(refs[start : start + _QUERY_CHUNK]))
         found.update({row["client_ref"]: row for row in rows})
     return found
 
 
-async def _lookups(
-    caller: Caller, records: list[tuple[int, list[str]]], positions: dict[str, int]
-) -> Lookups:
-    event_ids = {
+async def _look_up(
+    look: Lookups, records: list[tuple[int, list[str]]], positions: dict[str, int]
+) -> None:
+    """The database rows this chunk's checks need: stored client_refs and events."""
+    refs = list({cell(cells, positions, "client_ref") for _, cells in records} - {""})
+    look.existing = await _existing(refs)
+    wanted = {
         int(text) for _, cells in records if is_id(text := cell(cells, positions, "event_id"))
     }
-    refs = list({cell(cells, positions, "client_ref") for _, cells in records} - {""})
-    branches = await Branch.select(Branch.id, Branch.code)
-    return Lookups(
-        caller=caller,
-        visible=await visible_branch_ids(caller),
-        branches={row["code"]: row["id"] for row in branches},
-        events=await events_by_id(sorted(event_ids)),
-        existing=await _existing(refs),
+    missing = sorted(wanted - look.events.keys())
+    look.events.update(await events_by_id(missing))
+
+
+def _rejection(checked: Checked, header: list[str], positions: dict[str, int]) -> Exception:
+    titles = {name: header[index].strip().lstrip("\ufeff") for name, index in positions.items()}
+    return ImportRejectedError(
+        [
+            msgspec.structs.replace(e, column=titles.get(e.column, e.column), field=e.column)
+            for e in checked.errors
+        ],
+        checked.rows_with_problems,
     )
 
 
-def _masked_rows(
-    rows: list[tuple[int, dict[str, Any]]], caller: Caller, now: datetime
-) -> list[Interception]:
-    prepared: list[Interception] = []
-    for _, values in rows:
-        texts, masked = mask_fields({name: values.pop(name) for name in TEXT_LIMITS})
-        columns: dict[str, Any] = {
-            **values,
-            **texts,
-            "logged_by": caller.id,
-            "currency": "CNY",
-            "status": "logged",
-            "review_note": "",
-            "masked": json.dumps([{"field": m.field, "kind": m.kind} for m in masked]),
-            "created_at": now,
-            "updated_at": now,
-        }
-        prepared.append(Interception(**columns))
-    return prepared
-
-
-async def _store(records: list[Interception], caller: Caller, now: datetime) -> None:
-    async with write_transaction(Interception):
-        refs = [record.client_ref for record in records]
-        if await _existing(refs):
-            raise Conflict(_RACED)
-        for start in range(0, len(records), CHUNK):
-            chunk = records[start : start + CHUNK]
-            await Interception.insert(*chunk)
-            stored = await Interception.select(*Interception.all_columns()).where(
-                Interception.client_ref.is_in([r.client_ref for r in chunk])
-            )
-            await InterceptionChange.insert(
-                *[
-                    change_row(row["id"], caller.id, now, "create", creation_changes(row))
-                    for row in stored
-                ]
-            )
-
-
-async def import_csv(caller: Caller, raw: bytes, *, dry_run: bool) -> ImportResult:
+async def import_csv(caller: Caller, file: BinaryIO, *, dry_run: bool) -> ImportResult:
     """Check every row; store them all (unless dry_run) or raise ImportRejectedError."""
-    records = read_records(decode(raw))
-    if not records:
+    encoding = await anyio.to_thread.run_sync(detect_encoding, file)
+    reader = RecordReader(file, encoding)
+    first = await anyio.to_thread.run_sync(reader.take, 1)
+    if not first:
         raise ImportRejectedError(
             [
                 ImportRowError(
@@ -164,32 +192,35 @@ async def import_csv(caller: Caller, raw: bytes, *, dry_run: bool) -> ImportResu
                 )
             ]
         )
-    (_, header), body = records[0], records[1:]
+    header = first[0][1]
     positions, ignored = map_header(header)
-    if not body:
-        raise ImportRejectedError(
-            [ImportRowError(row=2, column="", reason="the file has a header but no rows")]
-        )
-    checked = _check_all(body, positions, await _lookups(caller, body, positions))
-    if checked.errors:
-        titles = {name: header[index].strip().lstrip("\ufeff") for name, index in positions.items()}
-        raise ImportRejectedError(
-            [
-                msgspec.structs.replace(e, column=titles.get(e.column, e.column), field=e.column)
-                for e in checked.errors
-            ]
-        )
-    if not dry_run and checked.rows:
-        now = utcnow()
-        try:
-            await _store(_masked_rows(checked.rows, caller, now), caller, now)
-        except DUPLICATE:
-            # PostgreSQL: someone logged one of these client_refs after the check above.
-            raise Conflict(_RACED) from None
+    branches = await Branch.select(Branch.id, Branch.code)
+    look = Lookups(
+        caller=caller,
+        visible=await visible_branch_ids(caller),
+        branches={row["code"]: row["id"] for row in branches},
+        events={},
+        existing={},
+    )
+    now = utcnow()
+    with tempfile.TemporaryFile(prefix="fangzha-import-") as spool:
+        checked = Checked(spool=spool)
+        while records := await anyio.to_thread.run_sync(reader.take, CHUNK):
+            await _look_up(look, records, positions)
+            await anyio.to_thread.run_sync(_check_chunk, records, positions, look, checked, now)
+        if checked.rows == 0:
+            raise ImportRejectedError(
+                [ImportRowError(row=2, column="", reason="the file has a header but no rows")]
+            )
+        if checked.errors:
+            raise _rejection(checked, header, positions)
+        if not dry_run and checked.new_rows:
+            spool.seek(0)
+            await store_prepared(spool, caller.id, now)
     return ImportResult(
         dry_run=dry_run,
-        rows=len(body),
-        imported=0 if dry_run else len(checked.rows),
+        rows=checked.rows,
+        imported=0 if dry_run else checked.new_rows,
         skipped=checked.skipped,
         ignored_columns=ignored,
     )

@@ -1,47 +1,78 @@
 """Turning an uploaded spreadsheet file into header and numbered rows."""
 
+import codecs
 import csv
 import io
 import re
 from datetime import datetime
+from typing import BinaryIO
 
 from core.errors import Unprocessable
+from interceptions import csv_limits
 from interceptions.csv_columns import IMPORT_COLUMNS, REQUIRED_COLUMNS, column_for
 from interceptions.views import DISPLAY_ZONE
 
-MAX_ROWS = 20_000
 _MAX_CELL = 100_000
+_SCAN = 1024 * 1024
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 with or without Excel's BOM; GB18030 as Chinese Excel's "CSV" saves it."""
+def detect_encoding(file: BinaryIO) -> str:
+    """UTF-8 with or without Excel's BOM; GB18030 as Chinese Excel's "CSV" saves it.
+
+    Reads the file once in chunks (memory stays flat), then rewinds it.
+    """
     for encoding in ("utf-8-sig", "gb18030"):
+        file.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return raw.decode(encoding)
+            while chunk := file.read(_SCAN):
+                if "\x00" in decoder.decode(chunk):
+                    raise Unprocessable(
+                        "The file contains NUL characters; it is not a CSV text file."
+                    )
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        file.seek(0)
+        return encoding
     raise Unprocessable("The file is not text; save it from Excel as “CSV UTF-8”.")
 
 
-def read_records(text: str) -> list[tuple[int, list[str]]]:
-    """Records numbered as a spreadsheet shows them (the header is row 1); blank rows dropped."""
-    if "\x00" in text:
-        raise Unprocessable("The file contains NUL characters; it is not a CSV text file.")
-    csv.field_size_limit(_MAX_CELL)
-    records: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    row_number = 0
-    try:
-        for row_number, cells in enumerate(reader, start=1):
-            if any(cell.strip() for cell in cells):
+class RecordReader:
+    """Records numbered as a spreadsheet shows them (the header is row 1); blank rows dropped.
+
+    `take` reads the next records from the file: call it from a worker thread.
+    """
+
+    def __init__(self, file: BinaryIO, encoding: str) -> None:
+        csv.field_size_limit(_MAX_CELL)
+        text = io.TextIOWrapper(file, encoding=encoding, newline="")
+        self._rows = enumerate(csv.reader(text), start=1)
+        self._row_number = 0
+        self.count = 0
+
+    def take(self, wanted: int) -> list[tuple[int, list[str]]]:
+        records: list[tuple[int, list[str]]] = []
+        try:
+            for row_number, cells in self._rows:
+                self._row_number = row_number
+                if not any(cell.strip() for cell in cells):
+                    continue
                 records.append((row_number, cells))
-            if len(records) > MAX_ROWS + 1:
-                raise Unprocessable(
-                    f"The file has more than {MAX_ROWS} rows; split it into smaller files."
-                )
-    except csv.Error as exc:
-        raise Unprocessable(f"Row {row_number + 1} cannot be read as CSV: {exc}.") from None
-    return records
+                self.count += 1
+                # The header is one record more than the rows.
+                if self.count > csv_limits.MAX_ROWS + 1:
+                    raise Unprocessable(
+                        f"The file has more than {csv_limits.MAX_ROWS:,} rows; "
+                        "split it into smaller files."
+                    )
+                if len(records) == wanted:
+                    break
+        except csv.Error as exc:
+            raise Unprocessable(
+                f"Row {self._row_number + 1} cannot be read as CSV: {exc}."
+            ) from None
+        return records
 
 
 def map_header(cells: list[str]) -> tuple[dict[str, int], list[str]]:

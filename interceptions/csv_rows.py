@@ -7,7 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from accounts.caller import Caller
-from interceptions.csv_columns import AGE_BAND_LABELS, CHANNEL_LABELS, FRAUD_TYPE_LABELS, code_for
+from core.formula_guard import unguard
+from interceptions.csv_columns import (
+    AGE_BAND_LABELS,
+    CHANNEL_LABELS,
+    FRAUD_TYPE_LABELS,
+    GUARDED_COLUMNS,
+    code_for,
+)
 from interceptions.csv_reading import parse_time
 from interceptions.rules import RuleError, check_amount, check_occurred_at, event_problem
 
@@ -28,8 +35,13 @@ class Lookups:
 
 
 def cell(cells: list[str], positions: dict[str, int], name: str) -> str:
+    """The cell's text as stored: the export's formula guard undone; client_ref exactly as
+    written (it is a key), other cells without surrounding blanks."""
     index = positions.get(name)
-    return cells[index].strip() if index is not None and index < len(cells) else ""
+    text = cells[index] if index is not None and index < len(cells) else ""
+    if name in GUARDED_COLUMNS:
+        text = unguard(text)
+    return text if name == "client_ref" else text.strip()
 
 
 def _coded(value: str, labels: dict[str, str], name: str) -> str:

@@ -1,7 +1,12 @@
 """HTTP surface of the interception CSV import."""
 
-import os
+import io
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import BinaryIO, cast
 
+import anyio.to_thread
 from litestar import Controller, MediaType, Request, Response, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
@@ -12,43 +17,54 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_422_UNPROC
 from accounts.guards import caller_of, requires_staff
 from core.errors import Unprocessable
 from interceptions.csv_import import ImportRejectedError, import_csv
+from interceptions.csv_limits import MAX_BYTES
 from interceptions.schemas import ImportRejection, ImportResult
 
-# A 10,000-row file is a few MB: far above the JSON limit, so uploads get their own.
-UPLOAD_LIMIT = int(os.environ.get("FANGZHA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Every CSV the interceptions export writes can come back (interceptions/csv_limits.py).
+UPLOAD_LIMIT = MAX_BYTES
 _SHOWN = 5
+# Uploads larger than this wait on disk, not in memory.
+_SPOOL_BYTES = 1024 * 1024
 
 
-async def read_upload(request: Request) -> bytes:
-    """The CSV bytes: a multipart field `file`, or the raw body (text/csv)."""
+@asynccontextmanager
+async def uploaded_file(request: Request) -> AsyncIterator[BinaryIO]:
+    """The CSV as a file: a multipart field `file`, or the raw body (text/csv)."""
     content_type, _ = request.content_type
     if content_type == RequestEncodingType.MULTI_PART:
         form = await request.form()
         upload = form.get("file")
         if isinstance(upload, UploadFile):
-            return await upload.read()
+            yield cast(BinaryIO, upload.file)
+            return
         if isinstance(upload, str):
-            return upload.encode()
+            yield io.BytesIO(upload.encode())
+            return
         raise Unprocessable("Send the CSV file in the multipart field named `file`.")
-    body = await request.body()
-    if not body:
-        raise Unprocessable("Send a CSV file: multipart field `file`, or a text/csv body.")
-    return body
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as spool:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            await anyio.to_thread.run_sync(spool.write, chunk)
+        if not size:
+            raise Unprocessable("Send a CSV file: multipart field `file`, or a text/csv body.")
+        spool.seek(0)
+        yield cast(BinaryIO, spool)
 
 
 def rejection(_: Request, exc: ImportRejectedError) -> Response[ImportRejection]:
     """Every problem of every row, and a summary a coordinator can read."""
     errors = exc.errors
-    rows = sorted({error.row for error in errors})
+    rows = exc.rows_with_problems
     shown = "; ".join(
         f"row {e.row}{f', {e.column}' if e.column else ''}: {e.reason}" for e in errors[:_SHOWN]
     )
     more = f" (and {len(errors) - _SHOWN} more)" if len(errors) > _SHOWN else ""
-    noun = "row has a problem" if len(rows) == 1 else "rows have problems"
+    noun = "row has a problem" if rows == 1 else "rows have problems"
     return Response(
         ImportRejection(
             status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-            detail=f"Nothing was imported: {len(rows)} {noun}. {shown}{more}.",
+            detail=f"Nothing was imported: {rows} {noun}. {shown}{more}.",
             errors=errors,
         ),
         status_code=HTTP_422_UNPROCESSABLE_ENTITY,
@@ -79,9 +95,12 @@ class ImportController(Controller):
         Header: client_ref, occurred_at, branch_code, channel, fraud_type, amount_saved,
         victim_age_band, description, event_id, attribution_note, police_case_no — or the
         Chinese titles of the export. UTF-8 with or without BOM. Rows whose client_ref is
-        already stored are skipped and listed. `dry_run=true` only checks the file.
+        already stored are skipped and listed, so an export imported back unchanged stores
+        nothing. At most 1,000,000 rows and 512 MiB: every interceptions CSV export fits.
+        `dry_run=true` only checks the file.
         """
         caller = caller_of(request)
         assert caller is not None, "guarded by requires_staff"
-        result = await import_csv(caller, await read_upload(request), dry_run=dry_run)
+        async with uploaded_file(request) as file:
+            result = await import_csv(caller, file, dry_run=dry_run)
         return Response(result, status_code=HTTP_200_OK if dry_run else HTTP_201_CREATED)

