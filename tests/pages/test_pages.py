@@ -1,5 +1,6 @@
 """The web pages in a real browser against a real server, on the demo data."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,6 +46,16 @@ async def an_upcoming_public_event(http: httpx.AsyncClient) -> dict[str, Any]:
     return upcoming[0]
 
 
+async def banner_shown(http: httpx.AsyncClient) -> None:
+    """Waits for the server to notice the demo: it re-checks every few seconds (app/demo/banner.py)."""
+    from app.demo.banner import RECHECK_SECONDS
+
+    deadline = asyncio.get_running_loop().time() + RECHECK_SECONDS + 5
+    while 'class="demo-banner"' not in (await http.get("/")).text:
+        assert asyncio.get_running_loop().time() < deadline, "no demo banner on the live server"
+        await asyncio.sleep(0.5)
+
+
 async def sign_in(http: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
     login = await http.post("/api/auth/login", json={"username": username, "password": password})
     assert login.status_code == 200, login.text
@@ -57,6 +68,7 @@ async def test_home_lists_upcoming_public_events_in_chinese(live_server, browser
     coordinator = await sign_in(http, "nj_coord", demo.password)
     drafts = [e for e in await events_from_now(http, **coordinator) if e["status"] == "draft"]
     assert drafts, "the demo has a draft in the weeks ahead"
+    await banner_shown(http)
     page = await browser.new_page(locale="zh-CN")
     await page.goto(f"{live_server}/")
     assert await page.get_attribute("html", "lang") == "zh-CN"
@@ -84,7 +96,8 @@ async def test_chinese_is_the_default_and_english_follows_the_phone(demo, http):
     assert 'lang="en"' in english.text
 
 
-async def test_language_switch_to_english_sticks(live_server, browser, demo):
+async def test_language_switch_to_english_sticks(live_server, browser, demo, http):
+    await banner_shown(http)
     page = await browser.new_page(locale="zh-CN")
     await page.goto(f"{live_server}/?lang=en")
     assert await page.get_attribute("html", "lang") == "en"
