@@ -31,11 +31,12 @@ from accounts.caller import Caller
 from core.errors import Conflict, Forbidden, Unprocessable
 from core.transactions import write_transaction
 from events.recurrence import (
+    UTC_NAMES,
     RecurrenceError,
     check_schedule,
+    check_zone,
     normalise_rrule,
     series_ends_at,
-    zone_of,
 )
 from events.recurrence import Schedule as RecurrenceSchedule
 from events.schemas import Kind
@@ -305,7 +306,7 @@ def _event(component: Any, calendar_zone: ZoneInfo) -> Incoming:
         raise Unprocessable(f"{where} has a date or time that cannot be read: {exc}") from exc
     if end <= start:
         raise Unprocessable(f"{where} ends before it starts.")
-    timezone = zone_name if zone_name and _known_zone(zone_name) else calendar_zone.key
+    timezone = _zone_to_keep(zone_name, calendar_zone, where)
     rrule = None
     exdates: list[str] = []
     if "RRULE" in component:
@@ -345,10 +346,23 @@ def _event(component: Any, calendar_zone: ZoneInfo) -> Incoming:
 
 def _known_zone(name: str) -> bool:
     try:
-        zone_of(name)
+        check_zone(name)
     except RecurrenceError:
         return False
     return True
+
+
+def _zone_to_keep(zone_name: str | None, calendar_zone: ZoneInfo, where: str) -> str:
+    """The zone the times were written in (the calendar's for floating times)."""
+    if not zone_name:
+        return calendar_zone.key
+    if zone_name in UTC_NAMES:
+        return "UTC"
+    try:
+        check_zone(zone_name)
+    except RecurrenceError as exc:
+        raise Unprocessable(f"{where} is written in a time zone we cannot use: {exc}") from exc
+    return zone_name
 
 
 def _exdates(component: Any, zone: ZoneInfo, where: str) -> list[str]:
