@@ -24,6 +24,7 @@ from app.errors import exception_handlers
 from app.health import health
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
+from app.request_checks import CheckedRequest, check_request
 from app.settings import Settings
 
 APP_DIR = Path(__file__).parent
@@ -49,6 +50,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "on_shutdown": [close_database],
         "middleware": [DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"])],
         "exception_handlers": exception_handlers,
+        "request_class": CheckedRequest,
+        "before_request": check_request,
         "stores": {"login_failures": MemoryStore(), "feeds": MemoryStore()},
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(
