@@ -20,15 +20,15 @@ number) is left alone. Within a run the longest match at each group wins:
   dates and amounts would look like one.
 - Mobile: 11 digits `1[3-9]…`, optionally after 86 or 0086 (the `+` stays).
 - Bank card: 16–19 digits passing the Luhn check (never starting with 0), in
-  one group or in groups of four. Not looked for in `police_case_no`: a case number is a long number
-  by nature, and the field is meant for it.
+  one group or in groups of four. Not looked for in `police_case_no`: a case
+  number is a long number by nature, and the field is meant for it.
 
 Amounts (`86000.00`), dates (`2025-06-01`) and times are too short to match
 alone; an amount with two decimals is never joined with its neighbours (so
 `2025-06-13 8000000.00` is a date and an amount, not a phone number).
 
 Masked forms: `5301**********1234`, `138****5678` (an 86/0086 prefix kept),
-and `6222 **** **** 0123` for cards (first and last four digits; the length is
+and `6222 **** **** 0128` for cards (first and last four digits; the length is
 hidden).
 """
 
