@@ -4,6 +4,7 @@
 embedded SQLite file (``FANGZHA_SQLITE_PATH``, default ``data/fangzha.sqlite``).
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -11,13 +12,35 @@ from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+# The file holds interceptions and password hashes: only the service's own user
+# may read it. SQLite gives the -wal and -shm files the mode of the database file.
+PRIVATE_FILE = 0o600
+PRIVATE_DIRECTORY = 0o700
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Creates the database file readable by its owner only, and tightens an existing one."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+    for companion in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if companion.stat().st_mode & 0o077:
+                companion.chmod(PRIVATE_FILE)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            # Someone else's file (a read-only deployment): leave it as its owner set it.
+            continue
+
 
 def _engine() -> PostgresEngine | SQLiteEngine:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         return PostgresEngine(config={"dsn": url})
     path = Path(os.environ.get("FANGZHA_SQLITE_PATH", "data/fangzha.sqlite"))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite_file(path)
     # A generous busy timeout: staff on slow links retry, and SQLite serialises writers.
     return SQLiteEngine(path=str(path), timeout=30)
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Router
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
@@ -28,10 +28,17 @@ from app.hosts import AllowedHosts, allowed_hosts_config
 from app.log_redaction import keep_tokens_out_of_logs
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
+from app.request_checks import CheckedRequest, check_request
 from app.security_headers import security_headers
 from app.settings import Settings
 
 APP_DIR = Path(__file__).parent
+
+
+async def check_page_request(request: Request[Any, Any, Any]) -> None:
+    """Before a page: the input checks every request gets, then the demo banner's state."""
+    await check_request(request)
+    await note_demo_data(request)
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
@@ -47,7 +54,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         Router(
             path="/",
             route_handlers=[PublicPages, StaffPages, event_page_or_file],
-            before_request=note_demo_data,
+            # A layer's before_request replaces the app's, so this one runs both.
+            before_request=check_page_request,
         ),
         admin,
         create_static_files_router(path="/static", directories=[APP_DIR / "static"]),
@@ -62,6 +70,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         ],
         "exception_handlers": exception_handlers,
         "before_send": [security_headers(settings.public_url)],
+        "request_class": CheckedRequest,
+        "before_request": check_request,
         "stores": {"feeds": MemoryStore()},
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(

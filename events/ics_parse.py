@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from core.errors import Unprocessable
-from events.recurrence import RecurrenceError, zone_of
+from events.recurrence import UTC_NAMES, RecurrenceError, check_zone, zone_of
 from events.schemas import CalendarRowError, Kind
 
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -110,6 +110,27 @@ def _known_zone(name: str) -> bool:
     return True
 
 
+def _zone_to_keep(zone_name: str | None, calendar_zone: ZoneInfo) -> str:
+    """The zone the times were written in (the calendar's for floating times).
+
+    A zone that is not a place is kept as written, so the API's own check refuses
+    the event with its reason instead of moving it silently to another zone.
+    """
+    if not zone_name:
+        return calendar_zone.key
+    if zone_name in UTC_NAMES:
+        return "UTC"
+    return zone_name if _known_zone(zone_name) else calendar_zone.key
+
+
+def _is_place(name: str) -> bool:
+    try:
+        check_zone(name)
+    except RecurrenceError:
+        return False
+    return True
+
+
 def _exdates(component: Any, zone: ZoneInfo) -> list[datetime]:
     values = component.get("EXDATE", [])
     values = values if isinstance(values, list) else [values]
@@ -160,7 +181,7 @@ def _event(position: int, component: Any, calendar_zone: ZoneInfo) -> Incoming:
         kind=_categories_kind(component),
         starts_at=start,
         ends_at=end,
-        timezone=zone_name if zone_name and _known_zone(zone_name) else calendar_zone.key,
+        timezone=_zone_to_keep(zone_name, calendar_zone),
         rrule=rrule,
         exdates=exdates,
         venue_name=_text(component, "LOCATION", VENUE_LIMIT),
@@ -200,7 +221,7 @@ def parse_calendar(data: bytes) -> ParsedCalendar:
     """The events of an .ics file, the errors of those that cannot be read, overrides skipped."""
     calendar = _calendar(data)
     zone_name = str(calendar.get("X-WR-TIMEZONE", DEFAULT_ZONE)).strip()
-    calendar_zone = ZoneInfo(zone_name if _known_zone(zone_name) else DEFAULT_ZONE)
+    calendar_zone = ZoneInfo(zone_name if _is_place(zone_name) else DEFAULT_ZONE)
     components = calendar.walk("VEVENT")
     # Changed single occurrences (RECURRENCE-ID) are not imported; their series is.
     masters = [c for c in components if "RECURRENCE-ID" not in c]

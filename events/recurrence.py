@@ -7,6 +7,7 @@ cannot make the server iterate for ever.
 """
 
 import calendar
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -35,6 +36,36 @@ _PARTS = {
 
 
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# ASCII digits only: str.isdigit() also says yes to "²" and "٣", which int() refuses or
+# reads in ways no calendar client would.
+_NUMBER = re.compile(r"[0-9]{1,4}")
+_SIGNED = re.compile(r"[+-]?([0-9]{1,3})")
+_DAY = re.compile(r"[+-]?([0-9]{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+# Areas of the tz database whose zones are places. The rest (Etc/GMT+8, EST5EDT,
+# Factory, localtime, posixrules, posix/…, right/…) are offsets with inverted
+# signs, system files or placeholders: a calendar client reads them differently,
+# or not at all.
+_PLACE_AREAS = frozenset(
+    {
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    }
+)
+
+
+# UTC is the one zone without a place that an event may have: it means the same
+# to every calendar client. These are its other names (an .ics may use them).
+UTC_NAMES = frozenset(
+    {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "Zulu", "Etc/Zulu", "Universal", "Etc/Universal"}
+)
 
 
 class RecurrenceError(ValueError):
@@ -42,6 +73,7 @@ class RecurrenceError(ValueError):
 
 
 def zone_of(name: str) -> ZoneInfo:
+    """Any zone the tz database knows, for reading what is stored."""
     try:
         if not name or name != name.strip() or ".." in name or name.startswith("/"):
             raise ValueError(name)
@@ -50,6 +82,17 @@ def zone_of(name: str) -> ZoneInfo:
         raise RecurrenceError(
             f'"{name[:64]}" is not a time zone name; use an IANA name such as "Asia/Shanghai".'
         ) from exc
+
+
+def check_zone(name: str) -> ZoneInfo:
+    """The zone of a place (Asia/Shanghai, Europe/Berlin) or UTC, for anything written."""
+    zone = zone_of(name)
+    if name != "UTC" and ("/" not in name or name.split("/", 1)[0] not in _PLACE_AREAS):
+        raise RecurrenceError(
+            f'"{name[:64]}" is not the time zone of a place; use the IANA name of a place '
+            'such as "Asia/Shanghai" (or "UTC").'
+        )
+    return zone
 
 
 def normalise_rrule(value: str) -> str:
@@ -88,6 +131,7 @@ def normalise_rrule(value: str) -> str:
         raise RecurrenceError("A repeat rule may have COUNT or UNTIL, not both.")
     _check_int(parts, "COUNT", MAX_COUNT)
     _check_int(parts, "INTERVAL", MAX_INTERVAL)
+    _check_lists(parts)
     if "UNTIL" in parts:
         _parse_until(parts["UNTIL"], ZoneInfo("UTC"))
     if parts["FREQ"] in {"DAILY", "WEEKLY"} and (
@@ -102,8 +146,52 @@ def normalise_rrule(value: str) -> str:
 
 
 def _check_int(parts: dict[str, str], name: str, largest: int) -> None:
-    if name in parts and not (parts[name].isdigit() and 1 <= int(parts[name]) <= largest):
+    value = parts.get(name)
+    if value is not None and not (_NUMBER.fullmatch(value) and 1 <= int(value) <= largest):
         raise RecurrenceError(f"{name} must be a whole number from 1 to {largest}.")
+
+
+def _signed_within(item: str, largest: int) -> bool:
+    match = _SIGNED.fullmatch(item)
+    return match is not None and 1 <= int(match.group(1)) <= largest
+
+
+def _day_within(item: str, largest: int) -> bool:
+    match = _DAY.fullmatch(item)
+    return match is not None and (match.group(1) is None or 1 <= int(match.group(1)) <= largest)
+
+
+def _check_lists(parts: dict[str, str]) -> None:
+    """Every BY… number within the range RFC 5545 gives it; dateutil crashes beyond."""
+    # Numbered days count within the month for MONTHLY (and YEARLY with BYMONTH), else the year.
+    in_month = parts["FREQ"] == "MONTHLY" or "BYMONTH" in parts
+    day_limit = 5 if in_month else 53
+    for name, value in parts.items():
+        items = value.split(",")
+        if name == "BYDAY" and not all(_day_within(i, day_limit) for i in items):
+            raise RecurrenceError(
+                f"BYDAY={value[:40]} is not valid: list the days as MO, TU, WE, TH, FR, SA or "
+                f"SU, numbered (if at all) from 1 to {day_limit} or from -1 to -{day_limit}, "
+                "e.g. 2TU or -1FR."
+            )
+        if name == "BYMONTHDAY" and not all(_signed_within(i, 31) for i in items):
+            raise RecurrenceError(
+                f"BYMONTHDAY={value[:40]} is not valid: list days of the month from 1 to 31, "
+                "or from -1 to -31 to count from the end of the month."
+            )
+        if name == "BYMONTH" and not all(_NUMBER.fullmatch(i) and 1 <= int(i) <= 12 for i in items):
+            raise RecurrenceError(
+                f"BYMONTH={value[:40]} is not valid: list months as numbers from 1 to 12."
+            )
+        if name == "BYSETPOS" and not all(_signed_within(i, 366) for i in items):
+            raise RecurrenceError(
+                f"BYSETPOS={value[:40]} is not valid: list positions from 1 to 366, or from "
+                "-1 to -366 to count from the end."
+            )
+        if name == "WKST" and value not in _WEEKDAYS:
+            raise RecurrenceError(
+                f"WKST={value[:40]} is not valid: the week starts on MO, TU, WE, TH, FR, SA or SU."
+            )
 
 
 def _parse_until(value: str, tz: ZoneInfo) -> datetime:
@@ -268,7 +356,7 @@ def first_start_matches(schedule: Schedule) -> bool:
 
 def check_schedule(schedule: Schedule) -> None:
     """RecurrenceError unless the zone, the rule and the first start fit together."""
-    zone_of(schedule.timezone)
+    check_zone(schedule.timezone)
     if schedule.rrule and not first_start_matches(schedule):
         local = schedule.starts_at.astimezone(zone_of(schedule.timezone))
         raise RecurrenceError(

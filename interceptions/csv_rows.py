@@ -1,4 +1,9 @@
-"""Checking one CSV row against the rules of an interception, with lookups done in bulk."""
+"""Checking one CSV row against the rules of an interception, with lookups done in bulk.
+
+Error messages quote what a cell holds so that a coordinator finds it, but a
+cell may hold a victim's number: every quoted value, and every reason, is
+masked like the stored text is.
+"""
 
 import re
 from collections.abc import Callable
@@ -16,7 +21,14 @@ from interceptions.csv_columns import (
     code_for,
 )
 from interceptions.csv_reading import parse_time
-from interceptions.rules import RuleError, check_amount, check_occurred_at, event_problem
+from interceptions.masking import mask_text
+from interceptions.rules import (
+    RuleError,
+    check_amount,
+    check_client_ref,
+    check_occurred_at,
+    event_problem,
+)
 
 _ID = re.compile(r"[0-9]{1,10}")
 TEXT_LIMITS = {"description": 4000, "attribution_note": 4000, "police_case_no": 100}
@@ -44,10 +56,15 @@ def cell(cells: list[str], positions: dict[str, int], name: str) -> str:
     return text if name == "client_ref" else text.strip()
 
 
+def quoted(value: str) -> str:
+    """A cell's value as an error message quotes it: masked first, then cut short."""
+    return repr(mask_text(value)[0][:40])
+
+
 def _coded(value: str, labels: dict[str, str], name: str) -> str:
     code = code_for(value, labels)
     if code is None:
-        raise RuleError(name, f"{value[:40]!r} is not one of {', '.join(labels)}")
+        raise RuleError(name, f"{quoted(value)} is not one of {', '.join(labels)}")
     return code
 
 
@@ -59,7 +76,7 @@ def _event_id(text: str, occurred_at: Any, look: Lookups) -> int | None:
     if not text:
         return None
     if not is_id(text):
-        raise RuleError("event_id", f"{text[:40]!r} is not an event id")
+        raise RuleError("event_id", f"{quoted(text)} is not an event id")
     problem = event_problem(int(text), look.events.get(int(text)), occurred_at, look.visible)
     if problem:
         raise RuleError("event_id", problem)
@@ -71,16 +88,18 @@ def _branch(code: str, look: Lookups) -> int:
         return look.caller.branch_id
     branch_id = look.branches.get(code)
     if branch_id is None:
-        raise RuleError("branch_code", f"there is no branch with code {code[:40]!r}")
+        raise RuleError("branch_code", f"there is no branch with code {quoted(code)}")
     if look.visible is not None and branch_id not in look.visible:
-        raise RuleError("branch_code", f"branch {code} is outside your branch and its sub-branches")
+        raise RuleError(
+            "branch_code", f"branch {quoted(code)} is outside your branch and its sub-branches"
+        )
     return branch_id
 
 
 def _client_ref(text: str) -> str:
     if not text or len(text) > 100 or any(ord(c) < 32 for c in text):
         raise RuleError("client_ref", "needs 1–100 printable characters: the record's own key")
-    return text
+    return check_client_ref(text)
 
 
 def _occurred_at(text: str) -> datetime:
@@ -90,14 +109,26 @@ def _occurred_at(text: str) -> datetime:
         raise
     except (ValueError, OverflowError):
         raise RuleError(
-            "occurred_at", f"{text[:40]!r} is not a time like 2025-06-01 14:30"
+            "occurred_at", f"{quoted(text)} is not a time like 2025-06-01 14:30"
         ) from None
+
+
+def _amount(text: str) -> int:
+    # A cell holding a personal number is never a valid amount, so checking its
+    # masked form fails the same way, and the message quotes no raw number.
+    masked, kinds = mask_text(text)
+    return check_amount(masked if kinds else text)
 
 
 def _text(name: str, text: str) -> str:
     if len(text) > TEXT_LIMITS[name]:
         raise RuleError(name, f"is longer than {TEXT_LIMITS[name]} characters")
     return text
+
+
+def _masked(error: RuleError) -> RuleError:
+    # The last line of defence for reasons built outside this module.
+    return RuleError(error.field, mask_text(error.reason)[0])
 
 
 def check_row(
@@ -116,7 +147,7 @@ def check_row(
         ("branch", lambda: _branch(get("branch_code"), look)),
         ("channel", lambda: _coded(get("channel"), CHANNEL_LABELS, "channel")),
         ("fraud_type", lambda: _coded(get("fraud_type"), FRAUD_TYPE_LABELS, "fraud_type")),
-        ("amount_saved_fen", lambda: check_amount(get("amount_saved"))),
+        ("amount_saved_fen", lambda: _amount(get("amount_saved"))),
         (
             "victim_age_band",
             lambda: _coded(get("victim_age_band") or "unknown", AGE_BAND_LABELS, "victim_age_band"),
@@ -127,10 +158,10 @@ def check_row(
         try:
             values[column] = check()
         except RuleError as error:
-            problems.append(error)
+            problems.append(_masked(error))
     if "occurred_at" in values:
         try:
             values["event"] = _event_id(get("event_id"), values["occurred_at"], look)
         except RuleError as error:
-            problems.append(error)
+            problems.append(_masked(error))
     return values, problems

@@ -9,7 +9,7 @@ import asyncpg
 from accounts.caller import Caller
 from accounts.scoping import visible_branch_ids
 from core.clock import utcnow
-from core.errors import Conflict
+from core.errors import Conflict, Unprocessable
 from core.transactions import write_transaction
 from interceptions.history import record_change
 from interceptions.masking import mask_fields
@@ -17,6 +17,7 @@ from interceptions.queries import row_by_client_ref, row_by_id
 from interceptions.rules import (
     RuleError,
     check_amount,
+    check_client_ref,
     check_event,
     check_occurred_at,
     resolve_branch,
@@ -47,6 +48,10 @@ async def create_interception(
     caller: Caller, data: InterceptionCreate
 ) -> tuple[InterceptionOut, bool]:
     """The new record and True, or the first record with this client_ref and False."""
+    try:
+        check_client_ref(data.client_ref)
+    except RuleError as error:
+        raise Unprocessable(error.reason) from None
     visible = await visible_branch_ids(caller)
     existing = await row_by_client_ref(data.client_ref)
     if existing is not None:

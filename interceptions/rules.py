@@ -13,6 +13,7 @@ from core.clock import utcnow
 from core.errors import Forbidden, Unprocessable
 from core.money import AmountError, parse_amount
 from events.tables import Event
+from interceptions.masking import BANK_CARD, ID_CARD, MOBILE, personal_numbers
 
 # Phones and tills run a little fast; more than this is a typo, not skew.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -28,6 +29,32 @@ class RuleError(ValueError):
 
 def unprocessable(error: RuleError) -> Unprocessable:
     return Unprocessable(f"{error.field}: {error.reason}")
+
+
+# A client_ref is a key: it is stored, kept in the history and exported exactly as
+# sent, never masked. So it may not carry a personal number at all.
+_CLIENT_REF_REFUSALS = {
+    ID_CARD: (
+        "The client_ref holds what looks like an ID-card number; a client_ref is stored and "
+        "exported unmasked, so use a key without personal data, such as a random UUID."
+    ),
+    MOBILE: (
+        "The client_ref holds what looks like a mobile number; a client_ref is stored and "
+        "exported unmasked, so use a key without personal data, such as a random UUID."
+    ),
+    BANK_CARD: (
+        "The client_ref holds what looks like a bank card number; a client_ref is stored and "
+        "exported unmasked, so use a key without personal data, such as a random UUID."
+    ),
+}
+
+
+def check_client_ref(value: str) -> str:
+    """The key as sent, unless it holds a personal number."""
+    kinds = personal_numbers(value)
+    if kinds:
+        raise RuleError("client_ref", _CLIENT_REF_REFUSALS[kinds[0]])
+    return value
 
 
 def check_amount(value: object) -> int:

@@ -283,3 +283,155 @@ async def test_losing_a_race_for_a_branch_code_is_409_not_500(client, world, mon
     assert "already exists" in assert_clear_4xx(response, 409)
     monkeypatch.undo()
     assert (await client.get("/api/branches", headers=world.auth("admin"))).json()["total"] == 4
+
+
+# Every JSON body goes through one decoder; each kind of unreadable body is a 400 there.
+JSON_ENDPOINTS = [
+    ("/api/events", "coord"),
+    ("/api/interceptions", "staff_lk"),
+    ("/api/branches", "admin"),
+    ("/api/campaigns", "coord"),
+    ("/api/imports/calendar", "coord"),
+    ("/api/auth/login", None),
+]
+
+
+async def _post(
+    client: Any, world: Any, path: str, user: str | None, content: bytes, content_type: str
+) -> Any:
+    headers = {"Content-Type": content_type, **(world.auth(user) if user else {})}
+    return await client.post(path, content=content, headers=headers)
+
+
+async def _nothing_was_stored(client: Any, world: Any) -> None:
+    admin = world.auth("admin")
+    for path, total in [
+        ("/api/events", 0),
+        ("/api/interceptions", 0),
+        ("/api/campaigns", 0),
+        ("/api/branches", len(world.branches)),
+    ]:
+        assert (await client.get(path, headers=admin)).json()["total"] == total, path
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000,
+        b"[" * 5_000 + b"]" * 5_000,
+        b'{"title": ' * 20_000 + b"1" + b"}" * 20_000,
+    ],
+    ids=["100000 brackets", "balanced", "objects"],
+)
+@pytest.mark.parametrize(("path", "user"), JSON_ENDPOINTS)
+async def test_deeply_nested_json_is_400(client, world, path, user, body):
+    for content_type in ("application/json", "text/plain"):
+        response = await _post(client, world, path, user, body, content_type)
+        if content_type == "text/plain" and path == "/api/imports/calendar":
+            # There text/plain means an .ics file, which this is not.
+            assert_clear_4xx(response)
+            continue
+        detail = assert_clear_4xx(response, 400)
+        assert "nested too deeply" in detail or "not valid JSON" in detail, detail
+    await _nothing_was_stored(client, world)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"title": "\xff\xfe"}',
+        b'{"name": "\xed\xa0\x80"}',
+        b'{"username": "caf\xe9", "password": "x"}',
+        b'{"description": "\xc3\x28"}',
+        b"\xc3\x28",
+    ],
+)
+@pytest.mark.parametrize(("path", "user"), JSON_ENDPOINTS)
+async def test_a_body_that_is_not_utf8_is_400(client, world, path, user, body):
+    for content_type in ("application/json", "application/json; charset=latin-1"):
+        response = await _post(client, world, path, user, body, content_type)
+        detail = assert_clear_4xx(response, 400)
+        assert "UTF-8" in detail or "not valid JSON" in detail, detail
+    await _nothing_was_stored(client, world)
+
+
+NUL_BODIES = [
+    ("/api/events", "coord", {"title": "讲座\u0000", "starts_at": "2025-03-14T10:00:00+08:00"}),
+    (
+        "/api/events",
+        "coord",
+        {
+            "title": "讲座",
+            "starts_at": "2025-03-14T10:00:00+08:00",
+            "ends_at": "2025-03-14T11:00:00+08:00",
+            "venue": {"name": "大厅\u0000"},
+        },
+    ),
+    ("/api/campaigns", "coord", {"name": "\u0000", "theme": "local"}),
+    ("/api/branches", "admin", {"code": "NJ-N", "name": "网点", "languages": ["zh\u0000"]}),
+    ("/api/branches", "admin", {"code": "NJ-N", "name": "网点", "\u0000": 1}),
+    ("/api/interceptions", "staff_lk", {"client_ref": "nul-1", "attribution_note": "a\u0000"}),
+    ("/api/auth/login", None, {"username": "admin\u0000", "password": "x"}),
+    ("/api/imports/calendar", "coord", {"url": "https://example.org/\u0000.ics"}),
+]
+
+
+@pytest.mark.parametrize(("path", "user", "body"), NUL_BODIES)
+async def test_nul_in_any_json_text_is_400_on_both_databases(client, world, path, user, body):
+    response = await client.post(path, json=body, headers=world.auth(user) if user else {})
+    assert "NUL" in assert_clear_4xx(response, 400)
+    await _nothing_was_stored(client, world)
+
+
+async def test_an_escaped_backslash_before_u0000_is_not_nul(client, world):
+    body = {"code": "NJ-B", "name": "\\u0000 is how JSON writes NUL", "parent_id": None}
+    response = await client.post("/api/branches", json=body, headers=world.auth("admin"))
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == "\\u0000 is how JSON writes NUL"
+
+
+@pytest.mark.parametrize(
+    ("path", "user"),
+    [
+        ("/api/events?q=a%00b", "coord"),
+        ("/api/events?from=2025-01-01%00", "coord"),
+        ("/api/branches?limit=1%00", "admin"),
+        ("/api/occurrences?from=2025-01-01&to=2025-02-01&branch=%00", None),
+        ("/calendar.ics?branch=NJ%00", None),
+        ("/?lang=%00", None),
+        ("/events/1%00", None),
+        ("/calendar/private/%00.ics", None),
+    ],
+)
+async def test_nul_in_the_address_is_400_on_both_databases(client, world, path, user):
+    response = await client.get(path, headers=world.auth(user) if user else {})
+    assert "NUL" in assert_clear_4xx(response, 400)
+
+
+async def test_nul_in_a_form_or_an_uploaded_file_is_400(client, world):
+    form = await client.post(
+        "/api/auth/login",
+        content=b"username=admin%00&password=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert "NUL" in assert_clear_4xx(form, 400)
+    calendar = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:nul@x\r\n"
+        b"DTSTAMP:20250101T000000Z\r\nDTSTART:20250314T020000Z\r\nSUMMARY:a\x00b\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    coord = world.auth("coord")
+    for response in (
+        await client.post(
+            "/api/imports/calendar",
+            files={"file": ("a.ics", calendar, "text/calendar")},
+            headers=coord,
+        ),
+        await client.post(
+            "/api/imports/calendar",
+            content=calendar,
+            headers={**coord, "Content-Type": "text/calendar"},
+        ),
+    ):
+        assert "NUL" in assert_clear_4xx(response, 400)
+    await _nothing_was_stored(client, world)

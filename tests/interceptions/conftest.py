@@ -14,7 +14,8 @@ _REFS = itertools.count(1)
 def new_body(**overrides: Any) -> dict[str, Any]:
     """A valid create body; each call gets a fresh client_ref."""
     body: dict[str, Any] = {
-        "client_ref": f"ref-{uuid.uuid4().hex[:8]}-{next(_REFS)}",
+        # The letter keeps hex digits and the counter from reading as one phone number.
+        "client_ref": f"ref-{uuid.uuid4().hex[:8]}-n{next(_REFS)}",
         "occurred_at": "2025-06-01T14:30:00+08:00",
         "channel": "counter",
         "fraud_type": "fake_investment",

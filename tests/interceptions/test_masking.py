@@ -1,7 +1,7 @@
 """Personal numbers are masked before storage, and the response says where."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from interceptions.masking import mask_text
@@ -105,7 +105,17 @@ def test_a_mobile_between_non_digits_never_survives(before, after, second, rest)
     assert "mobile" in kinds or "id_card" in kinds
 
 
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
 @settings(max_examples=60, deadline=None)
 @given(digits=st.text(alphabet="0123456789", min_size=19, max_size=30))
 def test_long_digit_runs_are_left_alone(digits):
+    # 16–19 digits passing the Luhn check are bank cards (tested below); others stay.
+    assume(len(digits) > 19 or not luhn_ok(digits) or digits[0] == "0")
     assert mask_text(f"编号{digits}号") == (f"编号{digits}号", [])

@@ -47,7 +47,7 @@ async def an_upcoming_public_event(http: httpx.AsyncClient) -> dict[str, Any]:
 
 
 async def banner_shown(http: httpx.AsyncClient) -> None:
-    """Waits for the server to notice the demo: it re-checks every few seconds (app/demo/banner.py)."""
+    """Waits for the server to notice the demo: it re-checks every few seconds."""
     from app.demo.banner import RECHECK_SECONDS
 
     deadline = asyncio.get_running_loop().time() + RECHECK_SECONDS + 5
