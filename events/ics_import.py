@@ -30,6 +30,7 @@ import msgspec
 from accounts.caller import Caller
 from core.errors import Conflict, Forbidden, Unprocessable
 from core.transactions import write_transaction
+from events.occurrence_writes import keep_occurrences_in_step
 from events.recurrence import (
     RecurrenceError,
     check_schedule,
@@ -449,6 +450,7 @@ async def store_events(
                     result.skipped += 1
                     continue
                 event_id = await _create(caller, branch_id, incoming)
+                await keep_occurrences_in_step(event_id)
                 result.created += 1
                 result.events.append(
                     ImportedEvent(event_id, incoming.uid, incoming.title, "created")
@@ -468,6 +470,7 @@ async def store_events(
                 )
                 continue
             await _update(row, incoming)
+            await keep_occurrences_in_step(row["id"])
             result.updated += 1
             result.events.append(ImportedEvent(row["id"], incoming.uid, incoming.title, "updated"))
     return result

@@ -21,6 +21,7 @@ from core.transactions import write_transaction
 from events.campaigns import require_campaign_for_event
 from events.conflicts import Booking, find_conflicts
 from events.event_rows import COLUMNS, exdates_of, to_event_out, visible_row
+from events.occurrence_writes import keep_occurrences_in_step
 from events.recurrence import (
     EARLIEST,
     LATEST,
@@ -35,6 +36,7 @@ from events.recurrence import (
 )
 from events.schemas import CancelIn, EventCreate, EventOut, EventUpdate
 from events.tables import Event
+from events.travel import DistanceError, parse_km
 from events.visibility import require_planner_of
 
 MAX_DURATION = timedelta(days=31)
@@ -85,6 +87,13 @@ def _check_times(state: dict[str, Any]) -> None:
         raise Unprocessable("An event (one occurrence) may last at most 31 days.")
     if not EARLIEST <= starts < LATEST:
         raise Unprocessable("starts_at must be between the years 2000 and 2099.")
+
+
+def _tenths(text: str | None) -> int | None:
+    try:
+        return None if text is None else parse_km(text)
+    except DistanceError as exc:
+        raise Unprocessable(str(exc)) from exc
 
 
 def _utc(value: datetime, name: str) -> datetime:
@@ -195,6 +204,8 @@ async def create_event(caller: Caller, data: EventCreate) -> EventOut:
         "status": data.status,
         "visibility": data.visibility,
         "sequence": 0,
+        "travel_km_tenths": _tenths(data.travel_km),
+        "remote_area": data.remote_area,
         "created_by": caller.id,
         "created_at": now,
         "updated_at": now,
@@ -209,6 +220,7 @@ async def create_event(caller: Caller, data: EventCreate) -> EventOut:
         if state["status"] == "scheduled" and not data.allow_conflicts:
             await _refuse_conflicts(state, None)
         rows = await Event.insert(Event(**state)).returning(Event.id)
+        await keep_occurrences_in_step(rows[0]["id"])
     return await get_event(caller, rows[0]["id"])
 
 
@@ -223,8 +235,10 @@ def _changes(data: EventUpdate) -> dict[str, Any]:
         for f in data.__struct_fields__
         if getattr(data, f) is not msgspec.UNSET and f not in {"allow_conflicts", "venue"}
     }
-    renamed = {"branch_id": "branch", "campaign_id": "campaign"}
+    renamed = {"branch_id": "branch", "campaign_id": "campaign", "travel_km": "travel_km_tenths"}
     changes = {renamed.get(k, k): v for k, v in sent.items()}
+    if "travel_km_tenths" in changes:
+        changes["travel_km_tenths"] = _tenths(changes["travel_km_tenths"])
     for key in ("starts_at", "ends_at"):
         if key in changes:
             changes[key] = _utc(changes[key], key)
@@ -280,6 +294,7 @@ async def update_event(caller: Caller, event_id: int, data: EventUpdate) -> Even
             values[Event.sequence] = row["sequence"] + 1
         values[Event.updated_at] = datetime.now(UTC)
         await Event.update(values).where(Event.id == event_id)
+        await keep_occurrences_in_step(event_id, row)
     return await get_event(caller, event_id)
 
 
@@ -299,6 +314,7 @@ async def cancel_event(caller: Caller, event_id: int, data: CancelIn) -> EventOu
                     Event.updated_at: now,
                 }
             ).where(Event.id == event_id)
+            await keep_occurrences_in_step(event_id, row)
     return await get_event(caller, event_id)
 
 

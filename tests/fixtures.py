@@ -15,6 +15,7 @@ TABLES = [
     "interception_change",
     "interception",
     "attendance",
+    "occurrence",
     "event",
     "campaign",
     "api_token",
