@@ -14,6 +14,7 @@ TABLES = [
     "piccolo_user",
     "interception_change",
     "interception",
+    "interception_tally",
     "attendance",
     "occurrence",
     "event",

@@ -8,6 +8,7 @@ from accounts.passwords import hash_password
 from accounts.tables import Branch, User
 from accounts.tokens import new_calendar_token
 from app.demo import nujiang
+from app.demo.outreach import load_outreach
 from core.clock import utcnow
 from core.money import parse_amount
 from events.recurrence import series_ends_at
@@ -29,6 +30,7 @@ async def load_demo(only_if_empty: bool = True) -> bool:
     campaign_ids = await _campaigns(branch_ids)
     event_ids = await _events(branch_ids, user_ids, campaign_ids)
     await _interceptions(branch_ids, user_ids, event_ids)
+    await load_outreach()
     return True
 
 

@@ -54,9 +54,7 @@ async def forwards():
     event_column("remote_area", Boolean, default=False)
     event_column("occurrences_until", Timestamptz, default=None, null=True)
 
-    manager.add_table(
-        class_name="Occurrence", tablename="occurrence", schema=None, columns=None
-    )
+    manager.add_table(class_name="Occurrence", tablename="occurrence", schema=None, columns=None)
 
     def column(name, column_class, **params):
         manager.add_column(
