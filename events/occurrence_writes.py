@@ -5,10 +5,12 @@ Every write of an event (create, update, cancel, exdates, calendar import) calls
 event without its occurrences or occurrences of an event that moved.
 """
 
-from datetime import datetime
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio.to_thread
+from piccolo.engine.postgres import PostgresEngine
 
 from core.clock import utcnow
 from events.occurrence_spans import HORIZON, Spans, spans_for_table
@@ -26,8 +28,6 @@ COPIED = (
     ("travel_km_tenths", "travel_km_tenths"),
     ("remote_area", "remote_area"),
 )
-# Rows per INSERT: well under the parameter limits of SQLite and asyncpg.
-_CHUNK = 1000
 _ROW_COLUMNS = ("event", "starts_at", "ends_at", *(target for _, target in COPIED))
 
 EVENT_COLUMNS = (
@@ -85,12 +85,31 @@ async def rewrite_occurrences(row: dict[str, Any], now: datetime | None = None) 
 
 
 async def insert_spans(row: dict[str, Any], found: Spans) -> None:
+    """One INSERT for all of an event's rows: an array (PostgreSQL) or a JSON list
+    (SQLite) of starts and ends, joined with the columns every row copies."""
+    if not found.spans:
+        return
     copies = [row[source] for source, _ in COPIED]
-    placeholders = "(" + ", ".join(["{}"] * len(_ROW_COLUMNS)) + ")"
-    head = f"INSERT INTO occurrence ({', '.join(_ROW_COLUMNS)}) VALUES "  # noqa: S608 - fixed names
-    for offset in range(0, len(found.spans), _CHUNK):
-        chunk = found.spans[offset : offset + _CHUNK]
-        values: list[Any] = []
-        for start, end in chunk:
-            values.extend((row["id"], start, end, *copies))
-        await Occurrence.raw(head + ", ".join([placeholders] * len(chunk)), *values)
+    columns = ", ".join(_ROW_COLUMNS)
+    values = ", ".join(["{}"] * len(copies))
+    if isinstance(Occurrence._meta.db, PostgresEngine):
+        await Occurrence.raw(
+            f"INSERT INTO occurrence ({columns}) SELECT {{}}, s, e, {values} "  # noqa: S608 - fixed names
+            "FROM unnest({}::timestamptz[], {}::timestamptz[]) AS t(s, e)",
+            row["id"],
+            *copies,
+            [start for start, _ in found.spans],
+            [end for _, end in found.spans],
+        )
+        return
+    # Stored as Piccolo stores them on SQLite: UTC, "2025-03-14 02:00:00+00:00".
+    pairs = json.dumps(
+        [[str(start.astimezone(UTC)), str(end.astimezone(UTC))] for start, end in found.spans]
+    )
+    await Occurrence.raw(
+        f"INSERT INTO occurrence ({columns}) SELECT {{}}, json_extract(value, '$[0]'), "  # noqa: S608 - fixed names
+        f"json_extract(value, '$[1]'), {values} FROM json_each({{}})",
+        row["id"],
+        *copies,
+        pairs,
+    )
