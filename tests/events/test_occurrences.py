@@ -1,5 +1,6 @@
 """GET /api/occurrences: expansion in the event's zone, exdates, and the caps."""
 
+import itertools
 import time
 from typing import Any
 
@@ -183,6 +184,7 @@ async def test_calendar_import_writes_the_rows(client, world):
     )
     assert response.status_code == 200, response.text
     row = await Event.select(Event.id).where(Event.uid == "rows@police").first()
+    assert row is not None
     assert await _rows(row["id"]) == ["05-05 10:00", "05-06 10:00", "05-07 10:00"]
 
     changed = (
@@ -219,12 +221,17 @@ async def test_open_ended_series_stop_at_the_horizon_and_are_extended(client, wo
         ends_at="2025-01-06T11:00:00+08:00",
     )
     row = await Event.select(Event.occurrences_until).where(Event.id == event["id"]).first()
+    assert row is not None
     until = row["occurrences_until"]
     now = datetime.now(UTC)
     assert now + HORIZON - timedelta(minutes=5) < until <= now + HORIZON
-    last = await Occurrence.select(Occurrence.starts_at).where(
-        Occurrence.event == event["id"]
-    ).order_by(Occurrence.starts_at, ascending=False).first()
+    last = (
+        await Occurrence.select(Occurrence.starts_at)
+        .where(Occurrence.event == event["id"])
+        .order_by(Occurrence.starts_at, ascending=False)
+        .first()
+    )
+    assert last is not None
     assert until - timedelta(days=7) <= last["starts_at"] < until
 
     # Past the rows, the window is expanded on the fly; the answer is the same.
@@ -237,6 +244,7 @@ async def test_open_ended_series_stop_at_the_horizon_and_are_extended(client, wo
     # A year later the upkeep moves the rows forward from where they stopped.
     assert await extend_occurrences(now=now + timedelta(days=365)) == 1
     moved = await Event.select(Event.occurrences_until).where(Event.id == event["id"]).first()
+    assert moved is not None
     assert moved["occurrences_until"] == now + timedelta(days=365) + HORIZON
     assert await extend_occurrences(now=now + timedelta(days=365)) == 0
     assert await _occurrences(client, world, **later) == beyond
@@ -246,7 +254,7 @@ async def test_open_ended_series_stop_at_the_horizon_and_are_extended(client, wo
         .where(Occurrence.event == event["id"])
         .order_by(Occurrence.starts_at)
     ]
-    assert all(b - a == timedelta(days=7) for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a == timedelta(days=7) for a, b in itertools.pairwise(starts))
 
 
 async def test_occurrences_are_paged_in_sql(client, world, api):

@@ -147,6 +147,7 @@ def old_schedules(draw):
     seed = seed.replace(hour=draw(st.integers(0, 23)), minute=draw(st.sampled_from([0, 30])))
     first = rrulestr(rule, dtstart=seed).after(seed, inc=True)
     assume(first is not None and first.year < 2090)
+    assert first is not None
     start = first.replace(tzinfo=ZoneInfo(zone))
     end = draw(st.sampled_from(["none", "count", "until"]))
     if end == "count":
@@ -234,6 +235,7 @@ async def _table(event_id: int) -> tuple[list[datetime], datetime | None]:
         .where(Event.id == event_id)
         .first()
     )
+    assert event is not None
     duration = event["ends_at"] - event["starts_at"]
     assert all(r["ends_at"] - r["starts_at"] == duration for r in rows)
     return [r["starts_at"] for r in rows], event["occurrences_until"]
