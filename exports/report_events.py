@@ -7,7 +7,7 @@ from typing import Any, Literal, get_args
 
 from events.tables import Event
 from exports.report_occurrences import held_window
-from exports.report_sql import COUNTED_STATUSES, HELD_STATUSES, in_list
+from exports.report_sql import counted_sql, held_sql, in_list
 
 SortKey = Literal[
     "starts_at",
@@ -79,8 +79,6 @@ def _event_filter(scope: ImpactScope) -> tuple[str, list[Any]]:
 def _figures(scope: ImpactScope) -> tuple[str, list[Any]]:
     """Three aggregates joined to the events: held occurrences, attendance, interceptions."""
     start, stop = held_window(scope.start, scope.end)
-    held_statuses, held_args = in_list("status", HELD_STATUSES)
-    counted, counted_args = in_list("status", COUNTED_STATUSES)
     attendance_window, interception_window = "", ""
     attendance_args: list[Any] = []
     interception_args: list[Any] = []
@@ -99,10 +97,9 @@ def _figures(scope: ImpactScope) -> tuple[str, list[Any]]:
     if scope.branch_ids is not None:
         clause, branch_args = in_list("branch", scope.branch_ids)
         branches = f" AND {clause}"
-    held_people = in_list("e.status", HELD_STATUSES)
     sql = (
         "LEFT JOIN (SELECT event, COUNT(*) AS held FROM occurrence "  # noqa: S608 - fixed names
-        f"WHERE {held_statuses} AND ends_at >= {{}} AND ends_at < {{}} GROUP BY event) AS h "
+        f"WHERE {held_sql('status')} AND ends_at >= {{}} AND ends_at < {{}} GROUP BY event) AS h "
         "ON h.event = e.id "
         "LEFT JOIN (SELECT event, SUM(headcount) AS people FROM attendance "
         f"WHERE 1 = 1{attendance_window} GROUP BY event) AS a ON a.event = e.id "
@@ -111,25 +108,16 @@ def _figures(scope: ImpactScope) -> tuple[str, list[Any]]:
         "SUM(CASE WHEN status = 'logged' THEN 1 ELSE 0 END) AS pending, "
         "SUM(CASE WHEN status = 'verified' THEN amount_saved_fen ELSE 0 END) AS fen_verified, "
         "SUM(CASE WHEN status = 'logged' THEN amount_saved_fen ELSE 0 END) AS fen_pending "
-        f"FROM interception WHERE event IS NOT NULL AND {counted}{interception_window}"
-        f"{branches} GROUP BY event) AS i ON i.event = e.id"
+        f"FROM interception WHERE event IS NOT NULL AND {counted_sql('status')}"
+        f"{interception_window}{branches} GROUP BY event) AS i ON i.event = e.id"
     )
     columns = (
         "COALESCE(h.held, 0) AS held, "
-        f"CASE WHEN {held_people[0]} THEN COALESCE(a.people, 0) ELSE 0 END AS attendees, "
+        f"CASE WHEN {held_sql('e.status')} THEN COALESCE(a.people, 0) ELSE 0 END AS attendees, "
         "COALESCE(i.verified, 0) AS verified, COALESCE(i.pending, 0) AS pending, "
         "COALESCE(i.fen_verified, 0) AS fen_verified, COALESCE(i.fen_pending, 0) AS fen_pending"
     )
-    args = [
-        *held_people[1],
-        *held_args,
-        start,
-        stop,
-        *attendance_args,
-        *counted_args,
-        *interception_args,
-        *branch_args,
-    ]
+    args = [start, stop, *attendance_args, *interception_args, *branch_args]
     return f"{columns} FROM event AS e {sql}", args
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from exports.report_sql import COUNTED_STATUSES, in_list, month_of
+from exports.report_sql import counted_sql, in_list, month_of
 from exports.report_windows import month_key, split_by_month
 from interceptions.tables import Interception
 
@@ -27,6 +27,9 @@ class Counted:
     pending: int = 0
     fen_verified: int = 0
     fen_pending: int = 0
+    # A branch's code and name, for the figure per branch.
+    code: str = ""
+    name: str = ""
 
     def add(self, status: str, n: int, fen: int) -> None:
         if status == "verified":
@@ -48,26 +51,29 @@ class InterceptionScope:
 Sql = tuple[str, list[Any]]
 
 
-def _counted(prefix: str) -> Sql:
-    return in_list(f"{prefix}status", COUNTED_STATUSES)
-
-
 def _from_tallies(scope: InterceptionScope, first: datetime | None, last: datetime | None) -> Sql:
-    counted, args = _counted("")
+    """Tallies of whole months. Over every branch, the network-wide rows (branch 0) give
+    the breakdowns and each branch's "total" rows the figure per branch; `part` says
+    which figures a row feeds: "all" (not per branch), "branch" (only per branch), "both"."""
+    args: list[Any] = []
+    if scope.branch_ids is None:
+        part = "CASE WHEN branch = 0 THEN 'all' ELSE 'branch' END"
+        which = " AND (branch = 0 OR breakdown = 'total')"
+    else:
+        clause, ids = in_list("branch", scope.branch_ids)
+        part, which = "'both'", f" AND {clause}"
     sql = (
-        "SELECT month, branch, status, breakdown, value, n, fen "  # noqa: S608 - fixed names
-        f"FROM interception_tally WHERE {counted}"
+        f"SELECT month, branch, status, breakdown, value, n, fen, {part} AS part "  # noqa: S608
+        f"FROM interception_tally WHERE {counted_sql('status')}{which}"
     )
+    if scope.branch_ids is not None:
+        args += ids
     if first is not None:
         sql += " AND month >= {}"
         args.append(month_key(first))
     if last is not None:
         sql += " AND month < {}"
         args.append(month_key(last))
-    if scope.branch_ids is not None:
-        clause, ids = in_list("branch", scope.branch_ids)
-        sql += f" AND {clause}"
-        args += ids
     return sql, args
 
 
@@ -79,11 +85,11 @@ _VALUE = (
 
 
 def _from_rows(scope: InterceptionScope, start: datetime | None, end: datetime | None) -> Sql:
-    counted, args = _counted("i.")
+    args: list[Any] = []
     sql = (
         f"SELECT {month_of('i.occurred_at')} AS month, i.branch, i.status, b.breakdown, "  # noqa: S608 - fixed names
-        f"{_VALUE} AS value, COUNT(*) AS n, SUM(i.amount_saved_fen) AS fen "
-        f"FROM interception AS i CROSS JOIN ({_UNPIVOT}) AS b WHERE {counted}"
+        f"{_VALUE} AS value, COUNT(*) AS n, SUM(i.amount_saved_fen) AS fen, 'both' AS part "
+        f"FROM interception AS i CROSS JOIN ({_UNPIVOT}) AS b WHERE {counted_sql('i.status')}"
     )
     if start is not None:
         sql += " AND i.occurred_at >= {}"
@@ -102,21 +108,26 @@ def _from_rows(scope: InterceptionScope, start: datetime | None, end: datetime |
 
 
 _OUTER = (
-    "SELECT 'total' AS figure, '' AS label, status, SUM(n) AS n, SUM(fen) AS fen "
-    "FROM tally WHERE breakdown = 'total' GROUP BY status HAVING SUM(n) > 0 "
-    "UNION ALL SELECT 'branch', CAST(branch AS TEXT), status, SUM(n), SUM(fen) "
-    "FROM tally WHERE breakdown = 'total' GROUP BY branch, status HAVING SUM(n) > 0 "
-    "UNION ALL SELECT 'month', month, status, SUM(n), SUM(fen) "
-    "FROM tally WHERE breakdown = 'total' GROUP BY month, status HAVING SUM(n) > 0 "
-    "UNION ALL SELECT breakdown, value, status, SUM(n), SUM(fen) "
-    "FROM tally WHERE breakdown <> 'total' GROUP BY breakdown, value, status HAVING SUM(n) > 0"
+    "SELECT 'total' AS figure, '' AS label, status, SUM(n) AS n, SUM(fen) AS fen, "
+    "'' AS code, '' AS name FROM tally "
+    "WHERE breakdown = 'total' AND part <> 'branch' GROUP BY status HAVING SUM(n) > 0 "
+    "UNION ALL SELECT 'branch', CAST(t.branch AS TEXT), t.status, SUM(t.n), SUM(t.fen), "
+    "b.code, b.name FROM tally AS t JOIN branch AS b ON b.id = t.branch "
+    "WHERE t.breakdown = 'total' AND t.part <> 'all' "
+    "GROUP BY t.branch, t.status, b.code, b.name HAVING SUM(t.n) > 0 "
+    "UNION ALL SELECT 'month', month, status, SUM(n), SUM(fen), '', '' FROM tally "
+    "WHERE breakdown = 'total' AND part <> 'branch' GROUP BY month, status HAVING SUM(n) > 0 "
+    "UNION ALL SELECT breakdown, value, status, SUM(n), SUM(fen), '', '' FROM tally "
+    "WHERE breakdown <> 'total' AND part <> 'branch' GROUP BY breakdown, value, status "
+    "HAVING SUM(n) > 0"
 )
 
 
 async def interception_figures(scope: InterceptionScope) -> dict[str, dict[str, Counted]]:
     """figure ("total", "branch", "month", "fraud_type", …) → label → counts and fen.
 
-    The total's label is "", a branch's its id as text, a month's "2025-03".
+    The total's label is "", a branch's its id as text (with its code and name), a
+    month's "2025-03".
     """
     sources: list[Sql] = []
     if scope.campaign_id is None:
@@ -135,6 +146,8 @@ async def interception_figures(scope: InterceptionScope) -> dict[str, dict[str, 
     )
     args = [arg for _, source_args in sources for arg in source_args]
     for row in await Interception.raw(sql, *args):
-        counted = figures[row["figure"]].setdefault(row["label"], Counted())
+        counted = figures[row["figure"]].setdefault(
+            row["label"], Counted(code=row["code"], name=row["name"])
+        )
         counted.add(row["status"], int(row["n"]), int(row["fen"] or 0))
     return figures

@@ -1,4 +1,4 @@
-"""Held occurrences and outreach of a report, from the occurrence table in one pass.
+"""Held occurrences, outreach and attendance of a report, from the occurrence table in one pass.
 
 An occurrence is held when its event is neither draft nor cancelled and it
 ended inside the window (and before now). Outreach: home visits are held
@@ -16,7 +16,7 @@ from core.clock import utcnow
 from events.occurrence_windows import occurrences_beyond_table
 from events.recurrence import EARLIEST
 from events.tables import Event, Occurrence
-from exports.report_sql import HELD_STATUSES, in_list
+from exports.report_sql import NOT_HELD, held_sql, in_list
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Held:
     trips: int = 0
     tenths: int = 0
     remote_tenths: int = 0
+    attendees: int = 0
 
     def add(
         self, kind: str, event: int | None, held: int, trips: int, tenths: int, remote: bool
@@ -54,48 +55,90 @@ def held_window(start: datetime | None, end: datetime | None) -> tuple[datetime,
     return start or EARLIEST, min(end, now) if end else now
 
 
-async def held_occurrences(scope: HeldScope, per_event: bool = False) -> Held:
-    """Held occurrences per kind (and per event when asked), with the outreach sums."""
-    held = Held()
-    start, stop = held_window(scope.start, scope.end)
-    if stop <= start:
-        return held
-    statuses, args = in_list("status", HELD_STATUSES)
-    by = "kind, remote_area, event" if per_event else "kind, remote_area"
-    sql = (
-        f"SELECT {by}, COUNT(*) AS held, "  # noqa: S608 - fixed names
-        "SUM(CASE WHEN travel_km_tenths > 0 THEN 1 ELSE 0 END) AS trips, "
-        "SUM(COALESCE(travel_km_tenths, 0)) AS tenths "
-        f"FROM occurrence WHERE {statuses} AND ends_at >= {{}} AND ends_at < {{}}"
-    )
-    args += [start, stop]
+def _scoped(scope: HeldScope, branch: str, campaign: str, event: str) -> tuple[str, list[Any]]:
+    sql, args = "", []
     if scope.branch_ids is not None:
-        clause, ids = in_list("branch", scope.branch_ids)
+        clause, ids = in_list(branch, scope.branch_ids)
         sql += f" AND {clause}"
         args += ids
     if scope.campaign_id is not None:
-        sql += " AND campaign = {}"
+        sql += f" AND {campaign} = {{}}"
         args.append(scope.campaign_id)
     if scope.event_ids is not None:
-        clause, ids = in_list("event", scope.event_ids)
+        clause, ids = in_list(event, scope.event_ids)
         sql += f" AND {clause}"
         args += ids
-    for row in await Occurrence.raw(f"{sql} GROUP BY {by}", *args):
-        held.add(
-            row["kind"],
-            row.get("event"),
-            int(row["held"]),
-            int(row["trips"] or 0),
-            int(row["tenths"] or 0),
-            bool(row["remote_area"]),
+    return sql, args
+
+
+async def held_occurrences(
+    scope: HeldScope, per_event: bool = False, attendance: bool = False
+) -> Held:
+    """Held occurrences per kind (and per event when asked) with the outreach sums, and the
+    attendance when asked, in one statement. It also counts the series whose rows stop
+    early, which are then expanded for the window (rarely: the upkeep keeps them ahead)."""
+    held = Held()
+    start, stop = held_window(scope.start, scope.end)
+    parts: list[str] = []
+    args: list[Any] = []
+    if start < stop:
+        by = "kind, remote_area, event" if per_event else "kind, remote_area"
+        where, where_args = _scoped(scope, "branch", "campaign", "event")
+        parts.append(
+            f"SELECT 'held' AS part, {by}{'' if per_event else ', NULL AS event'}, "  # noqa: S608
+            "COUNT(*) AS n, SUM(CASE WHEN travel_km_tenths > 0 THEN 1 ELSE 0 END) AS trips, "
+            "SUM(COALESCE(travel_km_tenths, 0)) AS tenths FROM occurrence "
+            f"WHERE {held_sql('status')} AND ends_at >= {{}} AND ends_at < {{}}{where} "
+            f"GROUP BY {by}"
         )
-    await _add_beyond_table(held, scope, start, stop)
+        args += [start, stop, *where_args]
+        where, where_args = _scoped(scope, "branch", "campaign", "id")
+        parts.append(
+            "SELECT 'beyond', '', FALSE, NULL, COUNT(*), 0, 0 FROM event "  # noqa: S608
+            f"WHERE {held_sql('status')} AND occurrences_until IS NOT NULL "
+            f"AND occurrences_until < {{}} AND starts_at < {{}}{where}"
+        )
+        args += [stop, stop, *where_args]
+    if attendance:
+        window, window_args = "", []
+        if scope.start is not None:
+            window += " AND a.occurrence_start >= {}"
+            window_args.append(scope.start)
+        if scope.end is not None:
+            window += " AND a.occurrence_start < {}"
+            window_args.append(scope.end)
+        where, where_args = _scoped(scope, "e.branch", "e.campaign", "e.id")
+        parts.append(
+            "SELECT 'people', '', FALSE, NULL, COALESCE(SUM(a.headcount), 0), 0, 0 "  # noqa: S608
+            "FROM attendance AS a JOIN event AS e ON e.id = a.event "
+            f"WHERE {held_sql('e.status')}{window}{where}"
+        )
+        args += [*window_args, *where_args]
+    if not parts:
+        return held
+    beyond = 0
+    for row in await Occurrence.raw(" UNION ALL ".join(parts), *args):
+        if row["part"] == "held":
+            held.add(
+                row["kind"],
+                row["event"],
+                int(row["n"]),
+                int(row["trips"] or 0),
+                int(row["tenths"] or 0),
+                bool(row["remote_area"]),
+            )
+        elif row["part"] == "beyond":
+            beyond = int(row["n"])
+        else:
+            held.attendees = int(row["n"])
+    if beyond:
+        await _add_beyond_table(held, scope, start, stop)
     return held
 
 
 async def _add_beyond_table(held: Held, scope: HeldScope, start: datetime, stop: datetime) -> None:
     """Series whose rows stop before `stop` (the upkeep has not run for a long time)."""
-    clauses: list[Any] = [Event.status.is_in(list(HELD_STATUSES))]
+    clauses: list[Any] = [Event.status.not_in(list(NOT_HELD))]
     if scope.branch_ids is not None:
         clauses.append(Event.branch.is_in(scope.branch_ids or [-1]))
     if scope.campaign_id is not None:

@@ -13,19 +13,16 @@ from datetime import datetime
 from typing import Any, get_args
 
 import msgspec
-from piccolo.query.functions.aggregate import Sum
 
-from accounts.tables import Branch
 from core.errors import Unprocessable
 from core.money import format_fen, parse_amount
 from events.recurrence import local_iso
 from events.schemas import Kind
-from events.tables import Attendance
 from events.travel import format_km
 from exports.report_events import ImpactScope, event_rows
 from exports.report_interceptions import Counted, InterceptionScope, interception_figures
 from exports.report_occurrences import HeldScope, held_occurrences
-from exports.report_sql import HELD_STATUSES
+from exports.report_sql import one_snapshot
 from exports.report_windows import previous_period
 
 
@@ -43,23 +40,6 @@ class Scope:
 
     def counted(self) -> InterceptionScope:
         return InterceptionScope(self.branch_ids, self.campaign_id, self.start, self.end)
-
-
-async def attendees(scope: Scope) -> int:
-    """Headcount summed over the attendance records of events that are held."""
-    query = Attendance.select(Sum(Attendance.headcount, alias="people")).where(
-        Attendance.event._.status.is_in(list(HELD_STATUSES))
-    )
-    if scope.branch_ids is not None:
-        query = query.where(Attendance.event._.branch.is_in(scope.branch_ids or [-1]))
-    if scope.campaign_id is not None:
-        query = query.where(Attendance.event._.campaign == scope.campaign_id)
-    if scope.start is not None:
-        query = query.where(Attendance.occurrence_start >= scope.start)
-    if scope.end is not None:
-        query = query.where(Attendance.occurrence_start < scope.end)
-    rows = await query
-    return int(rows[0]["people"] or 0) if rows else 0
 
 
 # --- shapes -----------------------------------------------------------------
@@ -120,31 +100,21 @@ def _rows(name: str, grouped: dict[str, Counted]) -> list[dict[str, Any]]:
 
 
 async def figures(scope: Scope) -> Figures:
-    """Everything the summary shows for one window: three queries, each aggregated in SQL."""
-    held = await held_occurrences(scope.held())
-    counted = await interception_figures(scope.counted())
+    """Everything the summary shows for one window, aggregated in SQL from one snapshot."""
+    async with one_snapshot():
+        held = await held_occurrences(scope.held(), attendance=True)
+        counted = await interception_figures(scope.counted())
     branches = {int(key): values for key, values in counted["branch"].items()}
-    names = {
-        row["id"]: row
-        for row in await Branch.select(Branch.id, Branch.code, Branch.name).where(
-            Branch.id.is_in(list(branches) or [-1])
-        )
-    }
     return Figures(
         events=HeldEvents(
             held=sum(held.by_kind.values()),
             by_kind={kind: held.by_kind.get(kind, 0) for kind in get_args(Kind)},
         ),
-        attendees=await attendees(scope),
+        attendees=held.attendees,
         interceptions=Totals(**_totals(counted["total"].get(""))),
         by_fraud_type=_rows("fraud_type", counted["fraud_type"]),
         by_branch=[
-            {
-                "branch_id": key,
-                "code": names.get(key, {}).get("code", ""),
-                "name": names.get(key, {}).get("name", ""),
-                **_totals(values),
-            }
+            {"branch_id": key, "code": values.code, "name": values.name, **_totals(values)}
             for key, values in sorted(branches.items())
         ],
         by_month=_rows("month", counted["month"]),
@@ -187,9 +157,10 @@ def _percent(actual: int, goal: int | None) -> float | None:
 
 async def campaign_progress(scope: Scope, goals: dict[str, Any]) -> Progress:
     """Goals against actuals; interceptions are those attributed to the campaign's events."""
-    held = sum((await held_occurrences(scope.held())).by_kind.values())
-    people = await attendees(scope)
-    raw = (await interception_figures(scope.counted()))["total"].get("") or Counted()
+    async with one_snapshot():
+        occurred = await held_occurrences(scope.held(), attendance=True)
+        raw = (await interception_figures(scope.counted()))["total"].get("") or Counted()
+    held, people = sum(occurred.by_kind.values()), occurred.attendees
     goal_fen = parse_amount(goals["amount_saved"]) if goals.get("amount_saved") else None
     return Progress(
         goals=goals,
@@ -238,13 +209,15 @@ async def event_impact(
     scope: Scope, sort: str, limit: int, offset: int
 ) -> tuple[list[EventImpact], int]:
     """Per event: occurrences held, attendance, attributed interceptions and money saved."""
-    rows, total = await event_rows(
-        ImpactScope(scope.branch_ids, scope.campaign_id, scope.start, scope.end),
-        sort,
-        limit,
-        offset,
-    )
-    held = (await held_occurrences(scope.held([r["id"] for r in rows]), per_event=True)).by_event
+    async with one_snapshot():
+        rows, total = await event_rows(
+            ImpactScope(scope.branch_ids, scope.campaign_id, scope.start, scope.end),
+            sort,
+            limit,
+            offset,
+        )
+        page = scope.held([r["id"] for r in rows])
+        held = (await held_occurrences(page, per_event=True)).by_event
     items = []
     for row in rows:
         people = int(row["attendees"])

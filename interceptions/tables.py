@@ -63,7 +63,8 @@ class InterceptionTally(Table, tablename="interception_tally"):
 
     Maintained by database triggers on `interception` in the writing transaction
     (migration interceptions_2026_11_30t01_00_03); `breakdown` is "total" (value
-    "") or the interception column the value comes from.
+    "") or the interception column the value comes from. Branch 0 holds every
+    branch together, for reports over the whole network.
     """
 
     id = Serial(primary_key=True)

@@ -8,15 +8,22 @@ DESCRIPTION = "indexes of window queries and reports; occurrences of existing ev
 # Every statement runs on SQLite and PostgreSQL alike.
 INDEXES = [
     "CREATE UNIQUE INDEX occurrence_event_start ON occurrence (event, starts_at)",
-    "CREATE INDEX occurrence_starts_at ON occurrence (starts_at)",
+    # Windows of the occurrences list, with what the count filters on.
+    "CREATE INDEX occurrence_starts_at "
+    "ON occurrence (starts_at, ends_at, visibility, status, branch)",
     "CREATE INDEX occurrence_branch_starts_at ON occurrence (branch, starts_at)",
-    "CREATE INDEX occurrence_ends_at ON occurrence (ends_at)",
-    "CREATE INDEX occurrence_branch_ends_at ON occurrence (branch, ends_at)",
-    "CREATE INDEX occurrence_campaign ON occurrence (campaign)",
+    # Held occurrences and outreach of reports, answered from the index alone.
+    "CREATE INDEX occurrence_ends_at "
+    "ON occurrence (ends_at, status, kind, remote_area, travel_km_tenths, event)",
+    "CREATE INDEX occurrence_branch_ends_at "
+    "ON occurrence (branch, ends_at, status, kind, remote_area, travel_km_tenths)",
+    "CREATE INDEX occurrence_campaign_ends_at ON occurrence (campaign, ends_at)",
     "CREATE INDEX event_occurrences_until ON event (occurrences_until)",
     "CREATE INDEX event_branch_starts_at ON event (branch, starts_at)",
     "CREATE INDEX event_campaign ON event (campaign)",
-    "CREATE INDEX attendance_occurrence_start ON attendance (occurrence_start)",
+    # Attendance of a window, summed from the index alone.
+    "CREATE INDEX attendance_occurrence_start "
+    "ON attendance (occurrence_start, event, headcount)",
 ]
 
 

@@ -1,7 +1,9 @@
 """Indexes that scoped lists, filters and reports use; triggers that keep the tallies.
 
 The tallies change in the same transaction as the interceptions they count,
-whoever writes them (API, CSV import, admin tools). PostgreSQL tallies a whole
+whoever writes them (API, CSV import, admin tools). Each interception is
+counted for its branch and once more under branch 0, "every branch", which
+is what a report over the whole network reads. PostgreSQL tallies a whole
 statement at once from its transition tables, in key order, so a bulk import
 adds one row per month, branch and value instead of one per interception.
 SQLite, which has only row triggers, adds each row as it is written.
@@ -19,6 +21,7 @@ INDEXES = [
     "CREATE UNIQUE INDEX interception_tally_key "
     "ON interception_tally (month, branch, status, breakdown, value)",
     "CREATE INDEX interception_tally_branch ON interception_tally (branch, month)",
+    "CREATE INDEX interception_tally_breakdown ON interception_tally (breakdown, month)",
     "CREATE INDEX interception_branch_occurred_at ON interception (branch, occurred_at)",
     "CREATE INDEX interception_event ON interception (event)",
     "CREATE INDEX interception_fraud_type_occurred_at ON interception (fraud_type, occurred_at)",
@@ -35,10 +38,12 @@ POSTGRES_MONTH = "to_char({row}.occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-
 
 def _sqlite_values(row: str, sign: str) -> str:
     month = SQLITE_MONTH.format(row=row)
-    common = f"{month}, {row}.branch, {row}.status"
     amount = f"{sign}1, {sign}{row}.amount_saved_fen"
-    values = [f"({common}, 'total', '', {amount})"]
-    values += [f"({common}, '{b}', {row}.{b}, {amount})" for b in BREAKDOWNS]
+    values = []
+    for branch in (f"{row}.branch", "0"):
+        common = f"{month}, {branch}, {row}.status"
+        values.append(f"({common}, 'total', '', {amount})")
+        values += [f"({common}, '{b}', {row}.{b}, {amount})" for b in BREAKDOWNS]
     return (
         f"INSERT INTO interception_tally ({_KEY}, n, fen) VALUES {', '.join(values)} "
         f"ON CONFLICT ({_KEY}) DO UPDATE SET {_ADD};"
@@ -67,9 +72,13 @@ def _postgres_tally(*sources: str) -> str:
     unpivot = ", ".join(["('total', '')", *(f"('{b}', changed.{b})" for b in BREAKDOWNS)])
     return (
         f"INSERT INTO interception_tally ({_KEY}, n, fen) "
-        f"SELECT {_KEY}, SUM(n), SUM(fen) FROM ({' UNION ALL '.join(sources)}) AS changed "
+        "SELECT changed.month, every.branch, changed.status, b.breakdown, b.value, "
+        "SUM(changed.n), SUM(changed.fen) "
+        f"FROM ({' UNION ALL '.join(sources)}) AS changed "
         f"CROSS JOIN LATERAL (VALUES {unpivot}) AS b(breakdown, value) "
-        f"GROUP BY {_KEY} HAVING SUM(n) <> 0 OR SUM(fen) <> 0 ORDER BY {_KEY} "
+        "CROSS JOIN LATERAL (VALUES (changed.branch), (0)) AS every(branch) "
+        "GROUP BY 1, 2, 3, 4, 5 HAVING SUM(changed.n) <> 0 OR SUM(changed.fen) <> 0 "
+        "ORDER BY 1, 2, 3, 4, 5 "
         f"ON CONFLICT ({_KEY}) DO UPDATE SET {_ADD};"
     )
 
@@ -106,10 +115,11 @@ POSTGRES_TRIGGERS = [
 def backfill(month: str) -> str:
     """The tallies of the interceptions already there, as one statement."""
     rows = " UNION ALL ".join(
-        f"SELECT {month.format(row='interception')} AS month, branch, status, "
+        f"SELECT {month.format(row='interception')} AS month, {branch} AS branch, status, "
         f"'{name}' AS breakdown, {value} AS value, COUNT(*), SUM(amount_saved_fen) "
         f"FROM interception GROUP BY 1, 2, 3, 4, 5"
         for name, value in [("total", "''"), *((b, b) for b in BREAKDOWNS)]
+        for branch in ("branch", "0")
     )
     return f"INSERT INTO interception_tally ({_KEY}, n, fen) {rows}"
 
