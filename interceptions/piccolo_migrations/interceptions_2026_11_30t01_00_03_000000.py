@@ -22,7 +22,7 @@ INDEXES = [
     "ON interception_tally (month, branch, status, breakdown, value)",
     "CREATE INDEX interception_tally_branch ON interception_tally (branch, month)",
     "CREATE INDEX interception_tally_breakdown ON interception_tally (breakdown, month)",
-    "CREATE INDEX interception_branch_occurred_at ON interception (branch, occurred_at)",
+    "CREATE INDEX interception_branch_occurred_at ON interception (branch, occurred_at, id)",
     "CREATE INDEX interception_event ON interception (event)",
     "CREATE INDEX interception_fraud_type_occurred_at ON interception (fraud_type, occurred_at)",
     "CREATE INDEX interception_logged_by ON interception (logged_by)",
