@@ -4,8 +4,8 @@ and moving the horizon of open-ended series forward as time passes.
 Run by `fangzha occurrences` (and the migration that created the table). Reads
 never depend on it: a series whose rows stop early is expanded from the window
 (events/occurrence_windows.py); this only keeps such reads on the fast path.
-Each event is written in a short transaction of its own; the expansion runs in
-a worker thread.
+Writes go in short transactions (an event, or a batch of events to fill); the
+expansion runs in a worker thread.
 """
 
 from dataclasses import dataclass
@@ -46,8 +46,10 @@ async def fill_missing_occurrences(now: datetime | None = None) -> int:
         )
         if not rows:
             return filled
-        for row in rows:
-            async with write_transaction(Event):
+        # A batch a transaction: short enough for staff writing meanwhile, few enough
+        # commits for a database that fills every event at once after an upgrade.
+        async with write_transaction(Event):
+            for row in rows:
                 if not await Occurrence.exists().where(Occurrence.event == row["id"]):
                     await rewrite_occurrences(row, now)
                     filled += 1

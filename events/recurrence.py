@@ -7,7 +7,7 @@ cannot make the server iterate for ever.
 """
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -308,12 +308,27 @@ def is_occurrence(schedule: Schedule, instant: datetime) -> bool:
     return target in starts_between(schedule, target, target + timedelta(microseconds=1))
 
 
-def starts_until(schedule: Schedule, horizon: datetime) -> set[datetime]:
-    """Every start of the series up to `horizon` (ignoring exdates), for membership tests."""
-    if not schedule.rrule:
-        first = schedule.starts_at.astimezone(UTC)
-        return {first} if first <= horizon else set()
-    return set(_Rule(schedule).starts(horizon.astimezone(UTC)))
+class _StartsUntil:
+    """The starts of a series up to a horizon, asked one at a time."""
+
+    def __init__(self, schedule: Schedule, horizon: datetime) -> None:
+        self.schedule = schedule
+        self.horizon = horizon.astimezone(UTC)
+
+    def __contains__(self, instant: object) -> bool:
+        if not isinstance(instant, datetime):
+            return False
+        target = instant.astimezone(UTC)
+        return target <= self.horizon and is_occurrence(self.schedule, target)
+
+
+def starts_until(schedule: Schedule, horizon: datetime) -> Container[datetime]:
+    """Every start of the series up to `horizon` (ignoring exdates), for membership tests.
+
+    Each test expands the series around the instant asked about only, so checking a
+    cancelled start years into an old series stays cheap.
+    """
+    return _StartsUntil(schedule, horizon)
 
 
 def first_start_matches(schedule: Schedule) -> bool:

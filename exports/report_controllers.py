@@ -17,6 +17,7 @@ from events.campaigns import get_campaign
 from events.listing import query_window
 from exports import reports
 from exports.report_events import Sort
+from exports.report_sql import one_snapshot
 
 Compare = Annotated[
     Literal["previous_year"] | None,
@@ -76,10 +77,12 @@ class ReportController(Controller):
     ) -> reports.Summary:
         """Events held, attendees, outreach trips and interceptions, by fraud type, branch,
         month, age band and channel; with compare=previous_year also the year before."""
-        scope = await _scope(signed_in(request), start, end, branch, campaign)
-        if compare and scope.end is None:
-            scope = reports.Scope(scope.branch_ids, scope.campaign_id, scope.start, utcnow())
-        return await reports.summary(scope, compare_previous_year=compare == "previous_year")
+        # The caller's branches and the figures from one connection and one snapshot.
+        async with one_snapshot():
+            scope = await _scope(signed_in(request), start, end, branch, campaign)
+            if compare and scope.end is None:
+                scope = reports.Scope(scope.branch_ids, scope.campaign_id, scope.start, utcnow())
+            return await reports.summary(scope, compare_previous_year=compare == "previous_year")
 
     @get("/reports/events", operation_id="reportEvents")
     async def events(
@@ -95,8 +98,9 @@ class ReportController(Controller):
     ) -> ImpactPage:
         """Per event: occurrences held, attendance, attributed interceptions, amount saved
         and amount per attendee, sorted by any of them."""
-        scope = await _scope(signed_in(request), start, end, branch, campaign)
-        items, total = await reports.event_impact(scope, sort, limit, offset)
+        async with one_snapshot():
+            scope = await _scope(signed_in(request), start, end, branch, campaign)
+            items, total = await reports.event_impact(scope, sort, limit, offset)
         return ImpactPage(items=items, total=total, limit=limit, offset=offset)
 
 
