@@ -671,23 +671,25 @@ async def print_plans(setup: dict[str, Any]) -> None:
         "interceptions of one event": "SELECT id FROM interception WHERE event = 77",
         "summary tallies, staff": (
             "SELECT breakdown, value, status, SUM(n) FROM interception_tally "
-            f"WHERE branch IN ({outlet}) AND month >= '2025-01' AND month < '2026-01' "
+            f"WHERE status <> 'rejected' AND branch IN ({outlet}) "
+            "AND month >= '2025-01' AND month < '2026-01' "
             "GROUP BY breakdown, value, status"
         ),
         "summary tallies, admin": (
             "SELECT breakdown, value, status, SUM(n) FROM interception_tally "
-            "WHERE month >= '2025-01' AND month < '2026-01' GROUP BY breakdown, value, status"
+            "WHERE status <> 'rejected' AND (branch = 0 OR breakdown = 'total') "
+            "AND month >= '2025-01' AND month < '2026-01' GROUP BY breakdown, value, status"
         ),
         "summary edge rows, staff": (
             f"SELECT COUNT(*) FROM interception WHERE branch IN ({outlet}) "
             f"AND occurred_at >= {y0} AND occurred_at < '2025-01-20 00:00:00+00:00'"
         ),
         "held occurrences, staff": (
-            "SELECT kind, COUNT(*) FROM occurrence WHERE status IN ('scheduled', 'completed') "
+            "SELECT kind, COUNT(*) FROM occurrence WHERE status NOT IN ('draft', 'cancelled') "
             f"AND ends_at >= {y0} AND ends_at < {y1} AND branch IN ({outlet}) GROUP BY kind"
         ),
         "held occurrences, admin": (
-            "SELECT kind, COUNT(*) FROM occurrence WHERE status IN ('scheduled', 'completed') "
+            "SELECT kind, COUNT(*) FROM occurrence WHERE status NOT IN ('draft', 'cancelled') "
             f"AND ends_at >= {y0} AND ends_at < {y1} GROUP BY kind"
         ),
         "occurrences page, public": (
@@ -702,7 +704,8 @@ async def print_plans(setup: dict[str, Any]) -> None:
         ),
         "attendance of a year": (
             "SELECT SUM(a.headcount) FROM attendance AS a JOIN event AS e ON e.id = a.event "
-            f"WHERE a.occurrence_start >= {y0} AND a.occurrence_start < {y1} "
+            "WHERE e.status NOT IN ('draft', 'cancelled') "
+            f"AND a.occurrence_start >= {y0} AND a.occurrence_start < {y1} "
             f"AND e.branch IN ({outlet})"
         ),
     }
