@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres install migrate demo bench bench-exports clean
+.PHONY: run test lint typecheck pytest pytest-sqlite pytest-postgres install migrate demo bench bench-exports bench-reports clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ bench: install
 
 bench-exports: install
 	$(BIN)/python bench/exports.py
+
+bench-reports: install
+	$(BIN)/python bench/reports.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache

@@ -1,4 +1,4 @@
-"""The `fangzha` command: serve, migrate, demo, users."""
+"""The `fangzha` command: serve, migrate, occurrences, demo, users."""
 
 import asyncio
 import ipaddress
@@ -73,6 +73,16 @@ def migrate() -> None:
 
     _run(run_migrations())
     click.echo("Database is up to date.")
+
+
+@main.command()
+def occurrences() -> None:
+    """Bring the occurrence table up to date: rows for events that have none, and open-ended
+    series extended to two years ahead. Run it daily (cron or a timer)."""
+    from events.occurrence_upkeep import keep_occurrences_current
+
+    done = _run(keep_occurrences_current())
+    click.echo(f"Occurrences: {done.filled} events filled, {done.extended} series extended.")
 
 
 def _is_loopback(host: str) -> bool:

@@ -7,9 +7,10 @@ from typing import Any, Literal
 from accounts.caller import Caller
 from core.errors import NotFound
 from core.transactions import row_lock
-from events.recurrence import local_iso
+from events.recurrence import Schedule, local_iso
 from events.schemas import EventOut, Venue
 from events.tables import Event
+from events.travel import format_km
 from events.visibility import visible_events
 
 COLUMNS = (
@@ -36,6 +37,8 @@ COLUMNS = (
     Event.status,
     Event.visibility,
     Event.sequence,
+    Event.travel_km_tenths,
+    Event.remote_area,
     Event.created_at,
     Event.updated_at,
 )
@@ -47,6 +50,17 @@ def venue_of(row: dict[str, Any]) -> Venue:
 
 def exdates_of(row: dict[str, Any]) -> list[datetime]:
     return [datetime.fromisoformat(text) for text in json.loads(row["exdates"] or "[]")]
+
+
+def schedule_of(row: dict[str, Any]) -> Schedule:
+    """An event row's schedule: first occurrence, zone, rule and cancelled starts."""
+    return Schedule(
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        timezone=row["timezone"],
+        rrule=row["rrule"],
+        exdates=frozenset(exdates_of(row)),
+    )
 
 
 def to_event_out(row: dict[str, Any]) -> EventOut:
@@ -72,6 +86,8 @@ def to_event_out(row: dict[str, Any]) -> EventOut:
         status=row["status"],
         visibility=row["visibility"],
         sequence=row["sequence"],
+        travel_km=None if row["travel_km_tenths"] is None else format_km(row["travel_km_tenths"]),
+        remote_area=bool(row["remote_area"]),
         created_at=row["created_at"].astimezone(UTC),
         updated_at=row["updated_at"].astimezone(UTC),
     )

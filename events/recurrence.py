@@ -8,7 +8,7 @@ cannot make the server iterate for ever.
 
 import calendar
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -247,6 +247,7 @@ class _Rule:
         until = parts.pop("UNTIL", None)
         self.count = int(count) if count else None
         self.until = _parse_until(until, self.tz) if until else None
+        self.parts = parts
         body = ";".join(f"{k}={v}" for k, v in parts.items())
         self.rule = _parse_rule(body, self.local_start)
 
@@ -281,6 +282,76 @@ class _Rule:
         if instant <= horizon:
             yield instant
 
+    def starts_between(self, start: datetime, end: datetime) -> Iterator[datetime]:
+        """UTC starts in [start, end), exdates not removed, at a cost that does not grow
+        with the series' age: a rule without COUNT is restarted at the beginning of the
+        period (day, week, month, year) that holds `start`. A COUNT rule has at most
+        MAX_COUNT occurrences and is walked from its first."""
+        restarted = self._restarted_before(start) if self.count is None else None
+        if restarted is None:
+            for instant in self.starts(end):
+                if instant >= end:
+                    return
+                if instant >= start:
+                    yield instant
+            return
+        cap = end.astimezone(self.tz).replace(tzinfo=None) + timedelta(days=1)
+        stop = min(cap, self.until) if self.until else cap
+        for local in restarted.replace(until=stop):
+            instant = local.replace(tzinfo=self.tz).astimezone(UTC)
+            if instant >= end:
+                return
+            if instant >= start:
+                yield instant
+
+    def _restarted_before(self, start: datetime) -> rrule | None:
+        """The rule restarted at a period boundary on or before `start` (local time).
+
+        Periods are counted in whole INTERVALs from the first start, so the restarted
+        rule yields exactly the series' starts from that boundary on. The parts that
+        dateutil would fill in from DTSTART (the weekday, the day of the month, the
+        month) are spelt out, since the new start would imply different ones. None
+        when `start` lies in the first interval: the plain iteration is as cheap.
+        """
+        first = self.local_start
+        target = start.astimezone(self.tz).replace(tzinfo=None) - timedelta(days=1)
+        every = int(self.parts.get("INTERVAL", "1"))
+        freq = self.parts["FREQ"]
+        at = first.time()
+        if freq == "DAILY":
+            steps = (target.date() - first.date()).days // every
+            anchor = first + timedelta(days=steps * every)
+        elif freq == "WEEKLY":
+            week_start = _WEEKDAYS.index(self.parts.get("WKST", "MO"))
+            week = first.date() - timedelta(days=(first.weekday() - week_start) % 7)
+            steps = (target.date() - week).days // (7 * every)
+            anchor = datetime.combine(week + timedelta(weeks=steps * every), at)
+        elif freq == "MONTHLY":
+            months = (target.year - first.year) * 12 + target.month - first.month
+            steps = months // every
+            index = first.year * 12 + first.month - 1 + steps * every
+            anchor = datetime.combine(date(index // 12, index % 12 + 1, 1), at)
+        else:
+            steps = (target.year - first.year) // every
+            anchor = datetime.combine(date(first.year + steps * every, 1, 1), at)
+        if steps <= 0:
+            return None
+        return _parse_rule(";".join(f"{k}={v}" for k, v in self._explicit().items()), anchor)
+
+    def _explicit(self) -> dict[str, str]:
+        """The rule's parts with dateutil's DTSTART-derived defaults written out."""
+        parts = dict(self.parts)
+        first = self.local_start
+        if "BYDAY" not in parts and "BYMONTHDAY" not in parts:
+            if parts["FREQ"] == "WEEKLY":
+                parts["BYDAY"] = _WEEKDAYS[first.weekday()]
+            elif parts["FREQ"] == "MONTHLY":
+                parts["BYMONTHDAY"] = str(first.day)
+            elif parts["FREQ"] == "YEARLY":
+                parts.setdefault("BYMONTH", str(first.month))
+                parts["BYMONTHDAY"] = str(first.day)
+        return parts
+
 
 class TooManyOccurrencesError(RecurrenceError):
     pass
@@ -289,7 +360,10 @@ class TooManyOccurrencesError(RecurrenceError):
 def occurrences(
     schedule: Schedule, start: datetime, end: datetime, limit: int = MAX_OCCURRENCES
 ) -> list[tuple[datetime, datetime]]:
-    """(start, end) UTC pairs of the occurrences overlapping [start, end), exdates removed."""
+    """(start, end) UTC pairs of the occurrences overlapping [start, end), exdates removed.
+
+    The cost grows with the window, not with how long ago the series began.
+    """
     duration = schedule.duration
     if not schedule.rrule:
         first = schedule.starts_at.astimezone(UTC)
@@ -297,9 +371,7 @@ def occurrences(
             return [(first, first + duration)]
         return []
     found: list[tuple[datetime, datetime]] = []
-    for instant in _Rule(schedule).starts(end):
-        if instant >= end:
-            break
+    for instant in _Rule(schedule).starts_between(start - duration, end):
         if instant + duration <= start or instant in schedule.exdates:
             continue
         if len(found) >= limit:
@@ -310,23 +382,41 @@ def occurrences(
     return found
 
 
+def starts_between(schedule: Schedule, start: datetime, end: datetime) -> list[datetime]:
+    """Starts of the series in [start, end) (ignoring exdates), without walking from the first."""
+    if not schedule.rrule:
+        first = schedule.starts_at.astimezone(UTC)
+        return [first] if start <= first < end else []
+    return list(_Rule(schedule).starts_between(start, end))
+
+
 def is_occurrence(schedule: Schedule, instant: datetime) -> bool:
     """Whether `instant` is a start of the series (ignoring exdates)."""
     target = instant.astimezone(UTC)
-    if not schedule.rrule:
-        return target == schedule.starts_at.astimezone(UTC)
-    last = None
-    for last in _Rule(schedule).starts(target):  # noqa: B007 - only the last one matters
-        pass
-    return last == target
+    return target in starts_between(schedule, target, target + timedelta(microseconds=1))
 
 
-def starts_until(schedule: Schedule, horizon: datetime) -> set[datetime]:
-    """Every start of the series up to `horizon` (ignoring exdates), for membership tests."""
-    if not schedule.rrule:
-        first = schedule.starts_at.astimezone(UTC)
-        return {first} if first <= horizon else set()
-    return set(_Rule(schedule).starts(horizon.astimezone(UTC)))
+class _StartsUntil:
+    """The starts of a series up to a horizon, asked one at a time."""
+
+    def __init__(self, schedule: Schedule, horizon: datetime) -> None:
+        self.schedule = schedule
+        self.horizon = horizon.astimezone(UTC)
+
+    def __contains__(self, instant: object) -> bool:
+        if not isinstance(instant, datetime):
+            return False
+        target = instant.astimezone(UTC)
+        return target <= self.horizon and is_occurrence(self.schedule, target)
+
+
+def starts_until(schedule: Schedule, horizon: datetime) -> Container[datetime]:
+    """Every start of the series up to `horizon` (ignoring exdates), for membership tests.
+
+    Each test expands the series around the instant asked about only, so checking a
+    cancelled start years into an old series stays cheap.
+    """
+    return _StartsUntil(schedule, horizon)
 
 
 def first_start_matches(schedule: Schedule) -> bool:
@@ -376,9 +466,22 @@ def series_ends_at(
     if parsed.count is None and parsed.until is None:
         return None
     last = starts_at.astimezone(UTC)
+    if parsed.until is not None and parsed.count is None:
+        # The last start lies within a couple of periods before UNTIL; a rule whose
+        # last gap is longer (29 February, every fifth year) is walked from the first.
+        end = parsed.until.replace(tzinfo=parsed.tz).astimezone(UTC) + timedelta(days=2)
+        gap = _longest_gap(parsed.parts)
+        tail = starts_between(schedule, last if end - last <= gap else end - gap, end)
+        if tail:
+            return tail[-1] + schedule.duration
     for last in parsed.starts(LATEST):  # noqa: B007 - only the last one matters
         pass
     return last + schedule.duration
+
+
+def _longest_gap(parts: dict[str, str]) -> timedelta:
+    unit = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}[parts["FREQ"]]
+    return timedelta(days=2 * unit * int(parts.get("INTERVAL", "1")) + 2)
 
 
 def utc_instant(value: datetime, name: str) -> datetime:

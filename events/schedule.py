@@ -24,6 +24,7 @@ from events.clashes import booking_keys, refuse_clashes
 from events.conflicts import Booking
 from events.event_rows import COLUMNS, exdates_of, to_event_out, visible_row
 from events.history import diff, event_fields, record_event_change
+from events.occurrence_writes import keep_occurrences_in_step
 from events.recurrence import (
     EARLIEST,
     LATEST,
@@ -38,6 +39,7 @@ from events.recurrence import (
 )
 from events.schemas import CancelIn, EventCreate, EventOut, EventUpdate
 from events.tables import Event
+from events.travel import DistanceError, parse_km
 from events.visibility import require_planner_of
 
 MAX_DURATION = timedelta(days=31)
@@ -88,6 +90,13 @@ def _check_times(state: dict[str, Any]) -> None:
         raise Unprocessable("An event (one occurrence) may last at most 31 days.")
     if not EARLIEST <= starts < LATEST:
         raise Unprocessable("starts_at must be between the years 2000 and 2099.")
+
+
+def _tenths(text: str | None) -> int | None:
+    try:
+        return None if text is None else parse_km(text)
+    except DistanceError as exc:
+        raise Unprocessable(str(exc)) from exc
 
 
 def _utc(value: datetime, name: str) -> datetime:
@@ -198,6 +207,8 @@ def new_event_state(
         "status": data.status,
         "visibility": data.visibility,
         "sequence": 0,
+        "travel_km_tenths": _tenths(data.travel_km),
+        "remote_area": data.remote_area,
         "created_by": caller.id,
         "created_at": now,
         "updated_at": now,
@@ -240,6 +251,7 @@ async def insert_event(
         await refuse_clashes(caller, _booking(state), state["timezone"], None)
     rows = await Event.insert(Event(**state)).returning(Event.id)
     event_id = int(rows[0]["id"])
+    await keep_occurrences_in_step(event_id)
     created = event_fields(await _stored(event_id))
     await record_event_change(event_id, caller.id, state["created_at"], action, diff({}, created))
     return event_id
@@ -256,8 +268,10 @@ def update_values(data: EventUpdate) -> dict[str, Any]:
         for f in data.__struct_fields__
         if getattr(data, f) is not msgspec.UNSET and f not in {"allow_conflicts", "venue"}
     }
-    renamed = {"branch_id": "branch", "campaign_id": "campaign"}
+    renamed = {"branch_id": "branch", "campaign_id": "campaign", "travel_km": "travel_km_tenths"}
     changes = {renamed.get(k, k): v for k, v in sent.items()}
+    if "travel_km_tenths" in changes:
+        changes["travel_km_tenths"] = _tenths(changes["travel_km_tenths"])
     for key in ("starts_at", "ends_at"):
         if key in changes:
             changes[key] = _utc(changes[key], key)
@@ -366,6 +380,7 @@ async def save_changes(
     values[Event.sequence] = max(sequence, sequence_at_least)
     values[Event.updated_at] = now
     await Event.update(values).where(Event.id == row["id"])
+    await keep_occurrences_in_step(row["id"], row)
     after = event_fields(await _stored(row["id"]))
     await record_event_change(row["id"], caller.id, now, action, diff(event_fields(row), after))
     return True
@@ -389,6 +404,7 @@ async def cancel_event(caller: Caller, event_id: int, data: CancelIn) -> EventOu
                     Event.updated_at: now,
                 }
             ).where(Event.id == event_id)
+            await keep_occurrences_in_step(event_id, row)
             changes = diff(event_fields(row), event_fields(await _stored(event_id)))
             assert before is not None
             if reason != before["cancel_reason"]:

@@ -52,6 +52,14 @@ Audience = Literal["elderly", "students", "merchants", "rural", "migrant_workers
 Status = Literal["draft", "scheduled", "cancelled", "completed"]
 Visibility = Literal["public", "internal"]
 Amount = Annotated[str, msgspec.Meta(max_length=20, description='Yuan, e.g. "86000.00"')]
+TravelKm = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=20,
+        description="Kilometres the team travelled for each occurrence, at most one decimal, "
+        'e.g. "56.5"',
+    ),
+]
 
 # --- campaigns -------------------------------------------------------------
 
@@ -146,6 +154,8 @@ class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
     status: Literal["draft", "scheduled", "completed"] = "scheduled"
     visibility: Visibility = "public"
     uid: Uid | None = None
+    travel_km: TravelKm | None = None
+    remote_area: bool = False
     allow_conflicts: bool = False
 
 
@@ -175,6 +185,8 @@ class EventUpdate(msgspec.Struct, forbid_unknown_fields=True):
     description: LongText | msgspec.UnsetType = msgspec.UNSET
     status: Status | msgspec.UnsetType = msgspec.UNSET
     visibility: Visibility | msgspec.UnsetType = msgspec.UNSET
+    travel_km: TravelKm | msgspec.UnsetType | None = msgspec.UNSET
+    remote_area: bool | msgspec.UnsetType = msgspec.UNSET
     allow_conflicts: bool = False
 
 
@@ -203,6 +215,8 @@ class EventOut(msgspec.Struct):
     status: str
     visibility: str
     sequence: int
+    travel_km: str | None
+    remote_area: bool
     created_at: datetime
     updated_at: datetime
 

@@ -1,6 +1,7 @@
 from piccolo.columns import (
     JSON,
     BigInt,
+    Boolean,
     Date,
     ForeignKey,
     Integer,
@@ -66,6 +67,34 @@ class Event(Table, tablename="event"):
     )
     created_at = Timestamptz()
     updated_at = Timestamptz(index=True)
+    # Distance the team travelled for one occurrence, in tenths of a kilometre:
+    # integers add up exactly, as money does in fen.
+    travel_km_tenths = Integer(null=True, default=None)
+    remote_area = Boolean(default=False)
+    # Occurrences starting before this instant are in the occurrence table; NULL
+    # when all of them are (one-off events, series that end, cancelled events).
+    occurrences_until = Timestamptz(null=True, default=None)
+
+
+class Occurrence(Table, tablename="occurrence"):
+    """One occurrence of an event, in UTC, so that windows are paged and counted in SQL.
+
+    Written with its event in the same transaction (events/occurrence_writes.py).
+    Cancelled events and exdates have no rows. The columns after `ends_at` are
+    copies of the event's, so window queries filter and group without a join.
+    """
+
+    id = Serial(primary_key=True)
+    event: ForeignKey[Event] = ForeignKey(Event, on_delete=OnDelete.cascade)
+    starts_at = Timestamptz()
+    ends_at = Timestamptz()
+    branch = Integer()
+    campaign = Integer(null=True, default=None)
+    kind = Varchar(length=32)
+    status = Varchar(length=16)
+    visibility = Varchar(length=16)
+    travel_km_tenths = Integer(null=True, default=None)
+    remote_area = Boolean(default=False)
 
 
 class Attendance(Table, tablename="attendance"):

@@ -11,23 +11,28 @@ from accounts.caller import Caller
 from accounts.roles import Role, at_least
 from accounts.scoping import visible_branch_ids
 from core.errors import Forbidden
-from events.tables import Event
+from events.tables import Event, Occurrence
 
 
-def published() -> Any:
-    return (Event.visibility == "public") & (Event.status != "draft")
+def published(table: type[Event] | type[Occurrence] = Event) -> Any:
+    return (table.visibility == "public") & (table.status != "draft")
 
 
-async def visible_events(caller: Caller | None) -> Any:
-    """A where-clause of the events `caller` may read; None means all of them."""
+async def visible_events(
+    caller: Caller | None, table: type[Event] | type[Occurrence] = Event
+) -> Any:
+    """A where-clause of the events `caller` may read; None means all of them.
+
+    `table` is Event, or Occurrence, whose rows carry copies of the same columns.
+    """
     if caller is None:
-        return published()
+        return published(table)
     branch_ids = await visible_branch_ids(caller)
     if branch_ids is None:
         return None
     if not branch_ids:
-        return published()
-    return published() | Event.branch.is_in(branch_ids)
+        return published(table)
+    return published(table) | table.branch.is_in(branch_ids)
 
 
 async def visible_ids(caller: Caller | None, ids: list[int]) -> set[int]:

@@ -1,19 +1,32 @@
 """HTTP surface of reports: campaign progress, the summary and per-event impact."""
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, Request, get
+from litestar.params import Parameter
 
 from accounts.caller import Caller
 from accounts.guards import requires_staff, signed_in
 from accounts.scoping import subtree_ids_by_code, visible_branch_ids
+from core.clock import utcnow
 from core.errors import Unprocessable
 from core.pagination import Limit, Offset
 from core.params import BranchCode, CampaignId, From, RecordId, To
 from events.campaigns import get_campaign
 from events.listing import query_window
 from exports import reports
+from exports.report_events import Sort
+from exports.report_sql import one_snapshot
+
+Compare = Annotated[
+    Literal["previous_year"] | None,
+    Parameter(description="previous_year: add the same figures for the period a year before"),
+]
+ImpactSort = Annotated[
+    Sort,
+    Parameter(description="Column to sort by; a leading - sorts in descending order"),
+]
 
 
 class ImpactPage(msgspec.Struct):
@@ -60,10 +73,16 @@ class ReportController(Controller):
         end: To = None,
         branch: BranchCode = None,
         campaign: CampaignId = None,
+        compare: Compare = None,
     ) -> reports.Summary:
-        """Events held, attendees and interceptions, by fraud type, branch, month and age."""
-        scope = await _scope(signed_in(request), start, end, branch, campaign)
-        return await reports.summary(scope)
+        """Events held, attendees, outreach trips and interceptions, by fraud type, branch,
+        month, age band and channel; with compare=previous_year also the year before."""
+        # The caller's branches and the figures from one connection and one snapshot.
+        async with one_snapshot():
+            scope = await _scope(signed_in(request), start, end, branch, campaign)
+            if compare and scope.end is None:
+                scope = reports.Scope(scope.branch_ids, scope.campaign_id, scope.start, utcnow())
+            return await reports.summary(scope, compare_previous_year=compare == "previous_year")
 
     @get("/reports/events", operation_id="reportEvents")
     async def events(
@@ -73,12 +92,15 @@ class ReportController(Controller):
         end: To = None,
         branch: BranchCode = None,
         campaign: CampaignId = None,
+        sort: ImpactSort = "starts_at",
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> ImpactPage:
-        """Per event: occurrences held, attendance, attributed interceptions, amount saved."""
-        scope = await _scope(signed_in(request), start, end, branch, campaign)
-        items, total = await reports.event_impact(scope, limit, offset)
+        """Per event: occurrences held, attendance, attributed interceptions, amount saved
+        and amount per attendee, sorted by any of them."""
+        async with one_snapshot():
+            scope = await _scope(signed_in(request), start, end, branch, campaign)
+            items, total = await reports.event_impact(scope, sort, limit, offset)
         return ImpactPage(items=items, total=total, limit=limit, offset=offset)
 
 

@@ -1,33 +1,29 @@
 """The numbers of reports and campaign progress: one query function per figure.
 
 Campaign progress, the summary report, the per-event report and the dashboard
-all call these functions, so a figure is computed in exactly one place.
-Held occurrences of one-off events and every total are aggregated in SQL;
-only repeating events are expanded here, occurrence by occurrence.
+all call these functions, so a figure is computed in exactly one place, and
+every figure is aggregated in SQL: held occurrences from the occurrence table
+(exports/report_occurrences.py), interceptions from their monthly tallies and
+rows (exports/report_interceptions.py), the per-event report in one sorted,
+paged statement (exports/report_events.py).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, get_args
 
 import msgspec
-from piccolo.columns import Column
-from piccolo.engine.finder import engine_finder
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.query.functions.aggregate import Count, Sum
-from piccolo.querystring import QueryString
 
-from accounts.tables import Branch
+from core.errors import Unprocessable
 from core.money import format_fen, parse_amount
-from events.conflicts import schedule_of
-from events.recurrence import EARLIEST, local_iso, occurrences
+from events.recurrence import local_iso
 from events.schemas import Kind
-from events.tables import Attendance, Event
-from interceptions.tables import Interception
-
-HELD_STATUSES = ("scheduled", "completed")
-REPORT_ZONE = "Asia/Shanghai"
-_COUNTING_LIMIT = 1_000_000
+from events.travel import format_km
+from exports.report_events import ImpactScope, event_rows
+from exports.report_interceptions import Counted, InterceptionScope, interception_figures
+from exports.report_occurrences import HeldScope, held_occurrences
+from exports.report_sql import one_snapshot
+from exports.report_windows import previous_period
 
 
 @dataclass(frozen=True)
@@ -38,137 +34,15 @@ class Scope:
     campaign_id: int | None = None
     start: datetime | None = None
     end: datetime | None = None
-    event_ids: list[int] | None = None
+
+    def held(self, event_ids: list[int] | None = None) -> HeldScope:
+        return HeldScope(self.branch_ids, self.campaign_id, self.start, self.end, event_ids)
+
+    def counted(self) -> InterceptionScope:
+        return InterceptionScope(self.branch_ids, self.campaign_id, self.start, self.end)
 
 
-def _ids(values: list[int]) -> list[int]:
-    return values or [-1]
-
-
-def _event_clauses(scope: Scope) -> list[Any]:
-    clauses: list[Any] = [Event.status.is_in(list(HELD_STATUSES))]
-    if scope.branch_ids is not None:
-        clauses.append(Event.branch.is_in(_ids(scope.branch_ids)))
-    if scope.campaign_id is not None:
-        clauses.append(Event.campaign == scope.campaign_id)
-    if scope.event_ids is not None:
-        clauses.append(Event.id.is_in(_ids(scope.event_ids)))
-    return clauses
-
-
-async def held_occurrences(scope: Scope, by: Column) -> dict[Any, int]:
-    """Occurrences held (not draft, cancelled or exdated; ended in the window), per `by`.
-
-    `by` is Event.kind or Event.id. An occurrence that has not ended yet is not held.
-    """
-    start = scope.start or EARLIEST
-    now = datetime.now(UTC)
-    stop = min(scope.end, now) if scope.end else now
-    counts: dict[Any, int] = {}
-    if stop <= start:
-        return counts
-    one_off = Event.select(by, Count(Event.id, alias="n")).where(
-        Event.rrule.is_null(), Event.ends_at >= start, Event.ends_at < stop
-    )
-    for clause in _event_clauses(scope):
-        one_off = one_off.where(clause)
-    for row in await one_off.group_by(by):
-        counts[row[by._meta.name]] = counts.get(row[by._meta.name], 0) + row["n"]
-    repeating = Event.select(
-        by, Event.starts_at, Event.ends_at, Event.timezone, Event.rrule, Event.exdates
-    ).where(
-        Event.rrule.is_not_null(),
-        Event.starts_at < stop,
-        Event.series_ends_at.is_null() | (Event.series_ends_at >= start),
-    )
-    for clause in _event_clauses(scope):
-        repeating = repeating.where(clause)
-    for row in await repeating:
-        spans = occurrences(schedule_of(row), start, stop, _COUNTING_LIMIT)
-        held = sum(1 for _, end in spans if start <= end < stop)
-        if held:
-            counts[row[by._meta.name]] = counts.get(row[by._meta.name], 0) + held
-    return counts
-
-
-async def attendees(scope: Scope, by_event: bool = False) -> dict[int | None, int]:
-    """Headcount summed over attendance records (per event when asked)."""
-    query = Attendance.select(Sum(Attendance.headcount, alias="people")).where(
-        Attendance.event._.status.is_in(list(HELD_STATUSES))
-    )
-    if by_event:
-        query = Attendance.select(
-            Attendance.event, Sum(Attendance.headcount, alias="people")
-        ).where(Attendance.event._.status.is_in(list(HELD_STATUSES)))
-    if scope.branch_ids is not None:
-        query = query.where(Attendance.event._.branch.is_in(_ids(scope.branch_ids)))
-    if scope.campaign_id is not None:
-        query = query.where(Attendance.event._.campaign == scope.campaign_id)
-    if scope.event_ids is not None:
-        query = query.where(Attendance.event.is_in(_ids(scope.event_ids)))
-    if scope.start is not None:
-        query = query.where(Attendance.occurrence_start >= scope.start)
-    if scope.end is not None:
-        query = query.where(Attendance.occurrence_start < scope.end)
-    if by_event:
-        rows = await query.group_by(Attendance.event)
-        return {row["event"]: int(row["people"] or 0) for row in rows}
-    rows = await query
-    return {None: int(rows[0]["people"] or 0) if rows else 0}
-
-
-def _month() -> QueryString:
-    engine = engine_finder()
-    if isinstance(engine, PostgresEngine):
-        return QueryString(
-            f"to_char({{}} AT TIME ZONE '{REPORT_ZONE}', 'YYYY-MM')",
-            Interception.occurred_at,
-            alias="month",
-        )
-    # China has kept UTC+8 without daylight saving since 1991.
-    return QueryString("strftime('%Y-%m', {}, '+8 hours')", Interception.occurred_at, alias="month")
-
-
-async def interceptions(scope: Scope, group: str | None = None) -> dict[Any, dict[str, int]]:
-    """Counts and fen saved per status ("verified", "logged"), grouped by `group`.
-
-    `group` is None (one total), "fraud_type", "victim_age_band", "branch",
-    "event" or "month". Rejected interceptions are never counted.
-    """
-    keys: list[Any] = []
-    if group == "month":
-        keys = [_month()]
-    elif group is not None:
-        keys = [getattr(Interception, group)]
-    query = Interception.select(
-        *keys,
-        Interception.status,
-        Count(Interception.id, alias="n"),
-        Sum(Interception.amount_saved_fen, alias="fen"),
-    ).where(Interception.status.is_in(["verified", "logged"]))
-    if scope.branch_ids is not None:
-        query = query.where(Interception.branch.is_in(_ids(scope.branch_ids)))
-    if scope.campaign_id is not None:
-        query = query.where(Interception.event._.campaign == scope.campaign_id)
-    if scope.event_ids is not None:
-        query = query.where(Interception.event.is_in(_ids(scope.event_ids)))
-    if scope.start is not None:
-        query = query.where(Interception.occurred_at >= scope.start)
-    if scope.end is not None:
-        query = query.where(Interception.occurred_at < scope.end)
-    result: dict[Any, dict[str, int]] = {}
-    for row in await query.group_by(*keys, Interception.status):
-        key = row[group] if group else None
-        totals = result.setdefault(
-            key, {"verified": 0, "pending": 0, "fen_verified": 0, "fen_pending": 0}
-        )
-        label = "verified" if row["status"] == "verified" else "pending"
-        totals[label] += int(row["n"])
-        totals[f"fen_{label}"] += int(row["fen"] or 0)
-    return result
-
-
-# --- shapes and the reports built from the figures above --------------------
+# --- shapes -----------------------------------------------------------------
 
 
 class Totals(msgspec.Struct):
@@ -178,13 +52,13 @@ class Totals(msgspec.Struct):
     amount_pending: str
 
 
-def _totals(values: dict[str, int] | None) -> dict[str, Any]:
-    v = values or {"verified": 0, "pending": 0, "fen_verified": 0, "fen_pending": 0}
+def _totals(counted: Counted | None) -> dict[str, Any]:
+    c = counted or Counted()
     return {
-        "verified": v["verified"],
-        "pending": v["pending"],
-        "amount_saved": format_fen(v["fen_verified"]),
-        "amount_pending": format_fen(v["fen_pending"]),
+        "verified": c.verified,
+        "pending": c.pending,
+        "amount_saved": format_fen(c.fen_verified),
+        "amount_pending": format_fen(c.fen_pending),
     }
 
 
@@ -193,7 +67,17 @@ class HeldEvents(msgspec.Struct):
     by_kind: dict[str, int]
 
 
-class Summary(msgspec.Struct):
+class Outreach(msgspec.Struct):
+    """Home visits held; trips (held occurrences with a distance travelled) and their
+    kilometres, all of them and those in remote areas."""
+
+    home_visits: int
+    trips: int
+    travel_km: str
+    remote_travel_km: str
+
+
+class Figures(msgspec.Struct):
     events: HeldEvents
     attendees: int
     interceptions: Totals
@@ -201,42 +85,62 @@ class Summary(msgspec.Struct):
     by_branch: list[dict[str, Any]]
     by_month: list[dict[str, Any]]
     by_age_band: list[dict[str, Any]]
+    by_channel: list[dict[str, Any]]
+    outreach: Outreach
 
 
-async def summary(scope: Scope) -> Summary:
-    by_kind = await held_occurrences(scope, Event.kind)
-    total = await interceptions(scope)
-    branches = await interceptions(scope, "branch")
-    names = {
-        row["id"]: row
-        for row in await Branch.select(Branch.id, Branch.code, Branch.name).where(
-            Branch.id.is_in(_ids([k for k in branches if k is not None]))
-        )
-    }
-    return Summary(
+class Summary(Figures, omit_defaults=True):
+    """The figures of the window; with compare=previous_year, those of the period before."""
+
+    previous: Figures | None = None
+
+
+def _rows(name: str, grouped: dict[str, Counted]) -> list[dict[str, Any]]:
+    return [{name: key, **_totals(values)} for key, values in sorted(grouped.items())]
+
+
+async def figures(scope: Scope) -> Figures:
+    """Everything the summary shows for one window, aggregated in SQL from one snapshot."""
+    async with one_snapshot():
+        held = await held_occurrences(scope.held(), attendance=True)
+        counted = await interception_figures(scope.counted())
+    branches = {int(key): values for key, values in counted["branch"].items()}
+    return Figures(
         events=HeldEvents(
-            held=sum(by_kind.values()),
-            by_kind={kind: by_kind.get(kind, 0) for kind in get_args(Kind)},
+            held=sum(held.by_kind.values()),
+            by_kind={kind: held.by_kind.get(kind, 0) for kind in get_args(Kind)},
         ),
-        attendees=(await attendees(scope))[None],
-        interceptions=Totals(**_totals(total.get(None))),
-        by_fraud_type=_rows("fraud_type", await interceptions(scope, "fraud_type")),
+        attendees=held.attendees,
+        interceptions=Totals(**_totals(counted["total"].get(""))),
+        by_fraud_type=_rows("fraud_type", counted["fraud_type"]),
         by_branch=[
-            {
-                "branch_id": key,
-                "code": names.get(key, {}).get("code", ""),
-                "name": names.get(key, {}).get("name", ""),
-                **_totals(values),
-            }
+            {"branch_id": key, "code": values.code, "name": values.name, **_totals(values)}
             for key, values in sorted(branches.items())
         ],
-        by_month=_rows("month", await interceptions(scope, "month")),
-        by_age_band=_rows("victim_age_band", await interceptions(scope, "victim_age_band")),
+        by_month=_rows("month", counted["month"]),
+        by_age_band=_rows("victim_age_band", counted["victim_age_band"]),
+        by_channel=_rows("channel", counted["channel"]),
+        outreach=Outreach(
+            home_visits=held.by_kind.get("home_visit", 0),
+            trips=held.trips,
+            travel_km=format_km(held.tenths),
+            remote_travel_km=format_km(held.remote_tenths),
+        ),
     )
 
 
-def _rows(name: str, grouped: dict[Any, dict[str, int]]) -> list[dict[str, Any]]:
-    return [{name: key, **_totals(values)} for key, values in sorted(grouped.items())]
+async def summary(scope: Scope, compare_previous_year: bool = False) -> Summary:
+    """The summary report; the dashboard shows the same object."""
+    current = await figures(scope)
+    if not compare_previous_year:
+        return Summary(**msgspec.structs.asdict(current))
+    if scope.start is None or scope.end is None:
+        raise Unprocessable(
+            "compare=previous_year needs a window: give `from` (and `to`, or the window ends now)."
+        )
+    start, end = previous_period(scope.start, scope.end)
+    before = await figures(Scope(scope.branch_ids, scope.campaign_id, start, end))
+    return Summary(**msgspec.structs.asdict(current), previous=before)
 
 
 class Progress(msgspec.Struct):
@@ -253,30 +157,26 @@ def _percent(actual: int, goal: int | None) -> float | None:
 
 async def campaign_progress(scope: Scope, goals: dict[str, Any]) -> Progress:
     """Goals against actuals; interceptions are those attributed to the campaign's events."""
-    held = sum((await held_occurrences(scope, Event.kind)).values())
-    people = (await attendees(scope))[None]
-    raw = (await interceptions(scope)).get(None) or {
-        "verified": 0,
-        "pending": 0,
-        "fen_verified": 0,
-        "fen_pending": 0,
-    }
+    async with one_snapshot():
+        occurred = await held_occurrences(scope.held(), attendance=True)
+        raw = (await interception_figures(scope.counted()))["total"].get("") or Counted()
+    held, people = sum(occurred.by_kind.values()), occurred.attendees
     goal_fen = parse_amount(goals["amount_saved"]) if goals.get("amount_saved") else None
     return Progress(
         goals=goals,
         actuals={
             "events": held,
             "attendees": people,
-            "interceptions": raw["verified"],
-            "interceptions_pending": raw["pending"],
-            "amount_saved": format_fen(raw["fen_verified"]),
-            "amount_pending": format_fen(raw["fen_pending"]),
+            "interceptions": raw.verified,
+            "interceptions_pending": raw.pending,
+            "amount_saved": format_fen(raw.fen_verified),
+            "amount_pending": format_fen(raw.fen_pending),
         },
         percent={
             "events": _percent(held, goals.get("events")),
             "attendees": _percent(people, goals.get("attendees")),
-            "interceptions": _percent(raw["verified"], goals.get("interceptions")),
-            "amount_saved": _percent(raw["fen_verified"], goal_fen),
+            "interceptions": _percent(raw.verified, goals.get("interceptions")),
+            "amount_saved": _percent(raw.fen_verified, goal_fen),
         },
     )
 
@@ -295,47 +195,33 @@ class EventImpact(msgspec.Struct):
     interceptions_pending: int
     amount_saved: str
     amount_pending: str
+    amount_per_attendee: str | None
 
 
-async def event_impact(scope: Scope, limit: int, offset: int) -> tuple[list[EventImpact], int]:
+def per_attendee(fen: int, people: int) -> str | None:
+    """Verified yuan saved per attendee, rounded half up to the fen; None without attendees."""
+    if people <= 0:
+        return None
+    return format_fen((2 * fen + people) // (2 * people))
+
+
+async def event_impact(
+    scope: Scope, sort: str, limit: int, offset: int
+) -> tuple[list[EventImpact], int]:
     """Per event: occurrences held, attendance, attributed interceptions and money saved."""
-    query = Event.select(
-        Event.id,
-        Event.title,
-        Event.kind,
-        Event.branch,
-        Event.campaign,
-        Event.status,
-        Event.starts_at,
-        Event.timezone,
-    ).where(Event.status != "draft")
-    count = Event.count().where(Event.status != "draft")
-    clauses: list[Any] = []
-    if scope.branch_ids is not None:
-        clauses.append(Event.branch.is_in(_ids(scope.branch_ids)))
-    if scope.campaign_id is not None:
-        clauses.append(Event.campaign == scope.campaign_id)
-    if scope.start is not None:
-        clauses.append(Event.series_ends_at.is_null() | (Event.series_ends_at > scope.start))
-    if scope.end is not None:
-        clauses.append(Event.starts_at < scope.end)
-    for clause in clauses:
-        query = query.where(clause)
-        count = count.where(clause)
-    rows = await query.order_by(Event.starts_at).order_by(Event.id).limit(limit).offset(offset)
-    page = Scope(
-        branch_ids=scope.branch_ids,
-        campaign_id=scope.campaign_id,
-        start=scope.start,
-        end=scope.end,
-        event_ids=[row["id"] for row in rows],
-    )
-    held = await held_occurrences(page, Event.id)
-    people = await attendees(page, by_event=True)
-    caught = await interceptions(page, "event")
+    async with one_snapshot():
+        rows, total = await event_rows(
+            ImpactScope(scope.branch_ids, scope.campaign_id, scope.start, scope.end),
+            sort,
+            limit,
+            offset,
+        )
+        page = scope.held([r["id"] for r in rows])
+        held = (await held_occurrences(page, per_event=True)).by_event
     items = []
     for row in rows:
-        totals = _totals(caught.get(row["id"]))
+        people = int(row["attendees"])
+        fen = int(row["fen_verified"])
         items.append(
             EventImpact(
                 event_id=row["id"],
@@ -346,11 +232,12 @@ async def event_impact(scope: Scope, limit: int, offset: int) -> tuple[list[Even
                 status=row["status"],
                 starts_at=local_iso(row["starts_at"], row["timezone"]),
                 occurrences_held=held.get(row["id"], 0),
-                attendees=people.get(row["id"], 0),
-                interceptions=totals["verified"],
-                interceptions_pending=totals["pending"],
-                amount_saved=totals["amount_saved"],
-                amount_pending=totals["amount_pending"],
+                attendees=people,
+                interceptions=int(row["verified"]),
+                interceptions_pending=int(row["pending"]),
+                amount_saved=format_fen(fen),
+                amount_pending=format_fen(int(row["fen_pending"])),
+                amount_per_attendee=per_attendee(fen, people),
             )
         )
-    return items, await count
+    return items, total

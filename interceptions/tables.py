@@ -2,6 +2,7 @@ from piccolo.columns import (
     JSON,
     BigInt,
     ForeignKey,
+    Integer,
     Serial,
     Text,
     Timestamptz,
@@ -54,3 +55,23 @@ class InterceptionChange(Table, tablename="interception_change"):
     user: ForeignKey[User] = ForeignKey(User, on_delete=OnDelete.restrict)
     action = Varchar(length=16)  # create | update | verify | reject
     changes = JSON(default="{}")
+
+
+class InterceptionTally(Table, tablename="interception_tally"):
+    """Interceptions counted and summed per month (China time), branch, status and value
+    of one breakdown, so that reports read a few rows a month instead of every row.
+
+    Maintained by database triggers on `interception` in the writing transaction
+    (migration interceptions_2026_11_30t01_00_03); `breakdown` is "total" (value
+    "") or the interception column the value comes from. Branch 0 holds every
+    branch together, for reports over the whole network.
+    """
+
+    id = Serial(primary_key=True)
+    month = Varchar(length=7)
+    branch = Integer()
+    status = Varchar(length=16)
+    breakdown = Varchar(length=16)
+    value = Varchar(length=40)
+    n = BigInt(default=0)
+    fen = BigInt(default=0)

@@ -11,6 +11,7 @@ from accounts.feed_version import bump_feed_version
 from accounts.passwords import make_password_hash
 from accounts.tables import Branch, User
 from app.demo import current, nujiang
+from app.demo.outreach import load_outreach
 from app.demo.password import DemoPassword, new_demo_password
 from app.demo.tables import DemoAccount
 from core.clock import utcnow
@@ -61,6 +62,8 @@ async def load_demo(only_if_empty: bool = True) -> LoadedDemo | None:
             present.interceptions,
             len(nujiang.INTERCEPTIONS),
         )
+        # Last: it also fills the occurrence table for every demo event above.
+        await load_outreach()
         # A server that already answered feeds learns of the demo like of any write.
         await bump_feed_version()
     return LoadedDemo(password, list(user_ids), day)

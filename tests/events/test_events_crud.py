@@ -26,6 +26,8 @@ EVENT_FIELDS = {
     "status",
     "visibility",
     "sequence",
+    "travel_km",
+    "remote_area",
     "created_at",
     "updated_at",
 }

@@ -21,3 +21,5 @@ async def test_demo_2025_summary_matches_the_article(client):
     assert body["events"]["by_kind"]["lecture"] == 9
     assert body["interceptions"]["verified"] == 11
     assert body["interceptions"]["amount_saved"] == "860000.00"
+    assert body["outreach"]["home_visits"] == 127
+    assert body["outreach"]["remote_travel_km"] == "2800.0"

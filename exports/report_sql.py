@@ -1,0 +1,58 @@
+"""Small pieces shared by the report queries: placeholders, the engine, the report zone."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+
+# Head office counts months and years in China time.
+REPORT_ZONE = ZoneInfo("Asia/Shanghai")
+# An event is held unless it is a draft or cancelled; a rejected interception is never
+# counted. Both are written as exclusions: an equality on status would lead SQLite,
+# which keeps no statistics, to walk the status index instead of the time range.
+NOT_HELD = ("draft", "cancelled")
+
+
+def held_sql(column: str) -> str:
+    return f"{column} NOT IN ('draft', 'cancelled')"
+
+
+def counted_sql(column: str) -> str:
+    return f"{column} <> 'rejected'"
+
+
+def on_postgres() -> bool:
+    return isinstance(engine_finder(), PostgresEngine)
+
+
+def in_list(column: str, values: list[Any] | tuple[Any, ...]) -> tuple[str, list[Any]]:
+    """`column IN (...)` with one placeholder per value; an empty list matches nothing."""
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['{}'] * len(values))})", list(values)
+
+
+def month_of(column: str) -> str:
+    """The China-time month ('2025-03') of a timestamp column, in SQL."""
+    if on_postgres():
+        return f"to_char({column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
+    # China has kept UTC+8 without daylight saving since 1991.
+    return f"strftime('%Y-%m', {column}, '+8 hours')"
+
+
+@asynccontextmanager
+async def one_snapshot() -> AsyncIterator[None]:
+    """The queries of one report on one connection and one snapshot of the data.
+
+    The figures then agree with each other even while staff keep logging, and
+    SQLite opens one connection for the report instead of one per query.
+    """
+    engine: Any = engine_finder()
+    nested = engine.current_transaction.get() is not None
+    async with engine.transaction():
+        if isinstance(engine, PostgresEngine) and not nested:
+            await engine.run_ddl("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
