@@ -2,9 +2,13 @@
 
 Everything that takes time (reading, checking, masking, building each row and
 its history entry) is done before; inside the transaction the database
-driver's bulk insert (`executemany`) writes the rows and their history. On
-SQLite the transaction holds the write lock, so it must be short: this is about
-ten times faster than building an INSERT per chunk of rows in Python.
+driver's bulk insert writes the rows and their history. On SQLite the
+transaction holds the write lock, so it must be short: `executemany` is about
+ten times faster than building an INSERT per chunk of rows in Python. On
+PostgreSQL each chunk is one statement (COPY, then one INSERT … SELECT for the
+history): the interception tallies are kept by statement-level triggers, and a
+statement per row would update the same tally rows once per row within one
+transaction, each update slower than the last.
 """
 
 import pickle
@@ -40,16 +44,19 @@ class PreparedRow(NamedTuple):
     changes: str  # the history entry's JSON
 
 
+_POSTGRES_HISTORY = (
+    'INSERT INTO interception_change (interception, "at", "user", action, changes) '
+    "SELECT i.id, $1::timestamptz, $2::integer, 'create', c.changes::json "
+    "FROM unnest($3::text[], $4::text[]) AS c(client_ref, changes) "
+    "JOIN interception i ON i.client_ref = c.client_ref"
+)
+
+
 def _statements(postgres: bool) -> tuple[str, str]:
     names = ", ".join(f'"{c._meta.db_column_name}"' for c in NEW_ROW_COLUMNS)
     if postgres:
         marks = ", ".join(f"${i}" for i in range(1, len(NEW_ROW_COLUMNS) + 1))
-        # Parameters in a SELECT list get no type from the target column: cast them.
-        history = (
-            'INSERT INTO interception_change (interception, "at", "user", action, changes) '
-            "SELECT id, $1::timestamptz, $2::integer, 'create', $3::json "
-            "FROM interception WHERE client_ref = $4"
-        )
+        history = _POSTGRES_HISTORY
     else:
         marks = ", ".join("?" for _ in NEW_ROW_COLUMNS)
         history = (
@@ -74,6 +81,24 @@ def _is_unique_violation(error: Exception) -> bool:
     return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
 
 
+async def _copy_chunk(
+    connection: Any, chunk: list[PreparedRow], user_id: int, now: datetime
+) -> None:
+    """One chunk on PostgreSQL: the rows by COPY, their history by one INSERT … SELECT."""
+    await connection.copy_records_to_table(
+        "interception",
+        records=[row.values for row in chunk],
+        columns=[c._meta.db_column_name for c in NEW_ROW_COLUMNS],
+    )
+    await connection.execute(
+        _POSTGRES_HISTORY,
+        now,
+        user_id,
+        [row.client_ref for row in chunk],
+        [row.changes for row in chunk],
+    )
+
+
 async def store_prepared(spool: BinaryIO, user_id: int, now: datetime) -> None:
     """Insert every spooled row and its history entry in one transaction."""
     postgres = isinstance(Interception._meta.db, PostgresEngine)
@@ -83,6 +108,9 @@ async def store_prepared(spool: BinaryIO, user_id: int, now: datetime) -> None:
             connection = transaction.connection
             # A chunk at a time, so memory holds one chunk however long the file.
             while chunk := await anyio.to_thread.run_sync(_next_chunk, spool):
+                if postgres:
+                    await _copy_chunk(connection, chunk, user_id, now)
+                    continue
                 await connection.executemany(insert, [row.values for row in chunk])
                 await connection.executemany(
                     history, [(now, user_id, row.changes, row.client_ref) for row in chunk]
