@@ -5,6 +5,7 @@ import ipaddress
 import os
 import sys
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
@@ -42,20 +43,32 @@ def main() -> None:
     is_flag=True,
     help="Serve on a non-loopback address even while demo accounts can sign in.",
 )
-def serve(host: str, port: int, reload: bool, allow_demo_on_network: bool) -> None:
+@click.option(
+    "--request-log/--no-request-log",
+    default=True,
+    show_default=True,
+    help="One JSON line per request on stderr (--no-request-log: uvicorn's plain access log).",
+)
+def serve(
+    host: str, port: int, reload: bool, allow_demo_on_network: bool, request_log: bool
+) -> None:
     """Serve the web app and API."""
     import uvicorn
 
     if not _is_loopback(host) and not allow_demo_on_network:
         _refuse_network_while_demo_accounts(host)
+    # The app reads it from the environment, as every worker process will.
+    os.environ["FANGZHA_REQUEST_LOG"] = "1" if request_log else "0"
     # `make run` promises an admin on first start; a database without branches has no
     # place for one yet, which is not a reason to refuse serving.
     _ensure_admin(quiet_when_impossible=True)
     click.echo(f"Fangzha is serving on http://{host}:{port}  (API docs: /schema)")
     from app.settings import Settings
 
+    settings = Settings.from_env()
+    _prepare_metrics_folder(settings.metrics_multiprocess_folder)
     # Only the configured proxies may say who the client is (FANGZHA_TRUSTED_PROXIES).
-    trusted = [str(network) for network in Settings.from_env().trusted_proxies]
+    trusted = [str(network) for network in settings.trusted_proxies]
     uvicorn.run(
         "app.asgi:app",
         host=host,
@@ -63,7 +76,22 @@ def serve(host: str, port: int, reload: bool, allow_demo_on_network: bool) -> No
         reload=reload,
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
+        access_log=not request_log,
     )
+
+
+def _prepare_metrics_folder(folder: str) -> None:
+    """PROMETHEUS_MULTIPROC_DIR, when set: created, and emptied of an earlier run's figures.
+
+    Worker processes write their metrics there; files left by a previous run
+    would be added to this one's (prometheus_client asks for an empty folder).
+    """
+    if not folder:
+        return
+    path = Path(folder)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
 
 
 @main.command()
