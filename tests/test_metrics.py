@@ -75,9 +75,9 @@ async def test_feed_cache_hits_and_misses_are_counted(client, world):
 
 async def test_imports_in_progress_are_counted_while_they_run(client, world, monkeypatch):
     import interceptions.import_controllers as controllers
+    from interceptions.csv_import import import_csv as real_import
 
     started, proceed = asyncio.Event(), asyncio.Event()
-    real_import = controllers.import_csv
 
     async def held_import(*args: Any, **kwargs: Any) -> Any:
         started.set()
