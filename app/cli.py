@@ -1,4 +1,4 @@
-"""The `fangzha` command: serve, migrate, demo, users."""
+"""The `fangzha` command: serve, migrate, backup, restore, demo, users."""
 
 import asyncio
 import ipaddress
@@ -101,6 +101,51 @@ def migrate() -> None:
 
     _run(run_migrations())
     click.echo("Database is up to date.")
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def backup(file: Path, force: bool) -> None:
+    """Write a consistent copy of the database to FILE, while the server runs.
+
+    SQLite: a copy of the database file. PostgreSQL: pg_dump's custom format.
+    FILE is readable by its owner only: it holds password hashes.
+    """
+    from operations.backup import backup as write_backup
+    from operations.backup_files import BackupError
+
+    try:
+        write_backup(file, replace=force, say=_say)
+    except BackupError as exc:
+        click.echo(f"Backup failed: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Restore into a database that is not empty, replacing its data."
+)
+def restore(file: Path, force: bool) -> None:
+    """Load a backup FILE into the configured database, which must be empty.
+
+    Stop the server first. For PostgreSQL create the empty database beforehand
+    (createdb) and point DATABASE_URL at it. The backup holds the migrations
+    state, so `fangzha migrate` afterwards only applies newer migrations.
+    """
+    from operations.backup import restore as load_backup
+    from operations.backup_files import BackupError
+
+    try:
+        load_backup(file, replace=force, say=_say)
+    except BackupError as exc:
+        click.echo(f"Restore failed: {exc}", err=True)
+        sys.exit(1)
 
 
 def _is_loopback(host: str) -> bool:
