@@ -55,6 +55,11 @@ def serve(
     """Serve the web app and API."""
     import uvicorn
 
+    from app.settings import Settings
+
+    settings = Settings.from_env()
+    # Before anything creates a metric: prometheus_client opens its files on creation.
+    _prepare_metrics_folder(settings.metrics_multiprocess_folder)
     if not _is_loopback(host) and not allow_demo_on_network:
         _refuse_network_while_demo_accounts(host)
     # The app reads it from the environment, as every worker process will.
@@ -63,10 +68,6 @@ def serve(
     # place for one yet, which is not a reason to refuse serving.
     _ensure_admin(quiet_when_impossible=True)
     click.echo(f"Fangzha is serving on http://{host}:{port}  (API docs: /schema)")
-    from app.settings import Settings
-
-    settings = Settings.from_env()
-    _prepare_metrics_folder(settings.metrics_multiprocess_folder)
     # Only the configured proxies may say who the client is (FANGZHA_TRUSTED_PROXIES).
     trusted = [str(network) for network in settings.trusted_proxies]
     uvicorn.run(

@@ -272,3 +272,14 @@ async def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, content):
         refused = fangzha(restored_env, "restore", str(bogus), expect=1)
     assert "Restore failed" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_database_password_reaches_the_postgres_tools_only_through_their_environment():
+    from operations.postgres_backup import libpq_target
+
+    address, env = libpq_target("postgres://fangzha:s%40cret@db.lan:5433/fangzha?sslmode=require")
+    assert address == "postgres://fangzha@db.lan:5433/fangzha?sslmode=require"
+    assert env["PGPASSWORD"] == "s@cret"
+    plain, plain_env = libpq_target("postgres://postgres@127.0.0.1/x")
+    assert plain == "postgres://postgres@127.0.0.1/x"
+    assert plain_env.get("PGPASSWORD") == os.environ.get("PGPASSWORD")

@@ -106,6 +106,10 @@ async def test_worker_processes_share_their_figures_through_the_multiprocess_fol
     world, tmp_path
 ):
     folder = tmp_path / "metrics"
+    folder.mkdir()
+    # Figures an earlier run left behind must not be added to this one's.
+    stale = folder / "counter_1.db"
+    stale.write_bytes(b"left from an earlier run")
     env = production_env(PROMETHEUS_MULTIPROC_DIR=str(folder))
     with serving(env, tmp_path / "server.log") as base:
         async with httpx.AsyncClient(base_url=base) as client:
@@ -117,3 +121,4 @@ async def test_worker_processes_share_their_figures_through_the_multiprocess_fol
     assert value(samples, "fangzha_imports_in_progress") == 0
     # The figures went through files in the folder, where other workers' would be added.
     assert any(folder.glob("counter_*.db"))
+    assert not stale.exists()
