@@ -1,10 +1,11 @@
-"""The `fangzha` command: serve, migrate, occurrences, demo, users."""
+"""The `fangzha` command: serve, migrate, occurrences, backup, restore, demo, users."""
 
 import asyncio
 import ipaddress
 import os
 import sys
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
@@ -42,20 +43,33 @@ def main() -> None:
     is_flag=True,
     help="Serve on a non-loopback address even while demo accounts can sign in.",
 )
-def serve(host: str, port: int, reload: bool, allow_demo_on_network: bool) -> None:
+@click.option(
+    "--request-log/--no-request-log",
+    default=True,
+    show_default=True,
+    help="One JSON line per request on stderr (--no-request-log: uvicorn's plain access log).",
+)
+def serve(
+    host: str, port: int, reload: bool, allow_demo_on_network: bool, request_log: bool
+) -> None:
     """Serve the web app and API."""
     import uvicorn
 
+    from app.settings import Settings
+
+    settings = Settings.from_env()
+    # Before anything creates a metric: prometheus_client opens its files on creation.
+    _prepare_metrics_folder(settings.metrics_multiprocess_folder)
     if not _is_loopback(host) and not allow_demo_on_network:
         _refuse_network_while_demo_accounts(host)
+    # The app reads it from the environment, as every worker process will.
+    os.environ["FANGZHA_REQUEST_LOG"] = "1" if request_log else "0"
     # `make run` promises an admin on first start; a database without branches has no
     # place for one yet, which is not a reason to refuse serving.
     _ensure_admin(quiet_when_impossible=True)
     click.echo(f"Fangzha is serving on http://{host}:{port}  (API docs: /schema)")
-    from app.settings import Settings
-
     # Only the configured proxies may say who the client is (FANGZHA_TRUSTED_PROXIES).
-    trusted = [str(network) for network in Settings.from_env().trusted_proxies]
+    trusted = [str(network) for network in settings.trusted_proxies]
     uvicorn.run(
         "app.asgi:app",
         host=host,
@@ -63,7 +77,22 @@ def serve(host: str, port: int, reload: bool, allow_demo_on_network: bool) -> No
         reload=reload,
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
+        access_log=not request_log,
     )
+
+
+def _prepare_metrics_folder(folder: str) -> None:
+    """PROMETHEUS_MULTIPROC_DIR, when set: created, and emptied of an earlier run's figures.
+
+    Worker processes write their metrics there; files left by a previous run
+    would be added to this one's (prometheus_client asks for an empty folder).
+    """
+    if not folder:
+        return
+    path = Path(folder)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
 
 
 @main.command()
@@ -83,6 +112,51 @@ def occurrences() -> None:
 
     done = _run(keep_occurrences_current())
     click.echo(f"Occurrences: {done.filled} events filled, {done.extended} series extended.")
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def backup(file: Path, force: bool) -> None:
+    """Write a consistent copy of the database to FILE, while the server runs.
+
+    SQLite: a copy of the database file. PostgreSQL: pg_dump's custom format.
+    FILE is readable by its owner only: it holds password hashes.
+    """
+    from operations.backup import backup as write_backup
+    from operations.backup_files import BackupError
+
+    try:
+        write_backup(file, replace=force, say=_say)
+    except BackupError as exc:
+        click.echo(f"Backup failed: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Restore into a database that is not empty, replacing its data."
+)
+def restore(file: Path, force: bool) -> None:
+    """Load a backup FILE into the configured database, which must be empty.
+
+    Stop the server first. For PostgreSQL create the empty database beforehand
+    (createdb) and point DATABASE_URL at it. The backup holds the migrations
+    state, so `fangzha migrate` afterwards only applies newer migrations.
+    """
+    from operations.backup import restore as load_backup
+    from operations.backup_files import BackupError
+
+    try:
+        load_backup(file, replace=force, say=_say)
+    except BackupError as exc:
+        click.echo(f"Restore failed: {exc}", err=True)
+        sys.exit(1)
 
 
 def _is_loopback(host: str) -> bool:

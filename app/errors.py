@@ -1,5 +1,6 @@
 """Every error leaves as JSON with a `detail` a coordinator can read."""
 
+import errno
 import logging
 import sqlite3
 from typing import Any
@@ -16,6 +17,7 @@ from litestar.status_codes import (
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
 log = logging.getLogger("fangzha")
@@ -132,6 +134,103 @@ def unexpected_error(request: Request, exc: Exception) -> Response[dict[str, Any
     )
 
 
+# What a failing part of the system means to the user, and when to try again (seconds).
+_STORAGE_FULL = (
+    "The server has run out of storage space, so nothing was saved. Reading still works; "
+    "please try again later (the operators see this in the server log).",
+    300,
+)
+_READ_ONLY = (
+    "The database accepts no changes at the moment (it is read-only for maintenance or a "
+    "switch-over), so nothing was saved. Reading still works; please try again in a minute.",
+    60,
+)
+_STORAGE_FAILING = (
+    "The server could not read or write its database (a disk error), so the request was not "
+    "carried out. Please try again later (the operators see this in the server log).",
+    60,
+)
+_UNREACHABLE = (
+    "The database cannot be reached at the moment, so the request was not carried out. "
+    "Please try again shortly.",
+    15,
+)
+_BUSY = (
+    "The database is too busy to answer at the moment, so the request was not carried out. "
+    "Please try again in a few seconds.",
+    5,
+)
+
+_SQLITE = {
+    sqlite3.SQLITE_FULL: _STORAGE_FULL,
+    sqlite3.SQLITE_READONLY: _READ_ONLY,
+    sqlite3.SQLITE_IOERR: _STORAGE_FAILING,
+    sqlite3.SQLITE_CANTOPEN: _UNREACHABLE,
+    sqlite3.SQLITE_BUSY: _BUSY,
+    sqlite3.SQLITE_LOCKED: _BUSY,
+}
+_OS = {
+    errno.ENOSPC: _STORAGE_FULL,
+    errno.EDQUOT: _STORAGE_FULL,
+    errno.EROFS: _READ_ONLY,
+    errno.EIO: _STORAGE_FAILING,
+}
+
+
+def _unavailability(exc: Exception) -> tuple[str, int] | None:
+    """The meaning of an error that says a part of the system is down, full or read-only."""
+    if isinstance(exc, sqlite3.OperationalError):
+        # The primary result code is the low byte of the extended one Python reports.
+        return _SQLITE.get(getattr(exc, "sqlite_errorcode", -1) & 0xFF)
+    if isinstance(exc, asyncpg.exceptions.DiskFullError):
+        return _STORAGE_FULL
+    if isinstance(exc, asyncpg.exceptions.ReadOnlySQLTransactionError):
+        return _READ_ONLY
+    if isinstance(
+        exc, asyncpg.exceptions.InsufficientResourcesError | asyncpg.exceptions.QueryCanceledError
+    ):
+        return _BUSY  # too many connections, out of memory, a statement cancelled
+    if isinstance(
+        exc,
+        asyncpg.exceptions.PostgresConnectionError | asyncpg.exceptions.OperatorInterventionError,
+    ):
+        return _UNREACHABLE  # no connection, or the server is shutting down or starting
+    if isinstance(exc, asyncpg.exceptions.InterfaceError | asyncpg.exceptions.InternalClientError):
+        # The client's side of a connection the server dropped (a restart, a terminated
+        # session): asyncpg notices on the next use, in the middle of a request.
+        return _UNREACHABLE
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return _UNREACHABLE  # refused, reset, or no answer in time when connecting
+    if isinstance(exc, OSError):
+        return _OS.get(exc.errno or 0)
+    return None
+
+
+def service_unavailable(request: Request, exc: Exception) -> Response[dict[str, Any]]:
+    """A full disk, a read-only or unreachable database: 503 and when to retry, not a 500.
+
+    Nothing was written (the transaction rolled back), so the client may safely
+    send the same request again; errors that mean something else stay 500s.
+    """
+    meaning = _unavailability(exc)
+    if meaning is None:
+        return unexpected_error(request, exc)
+    detail, retry_after = meaning
+    log.error(
+        "Service unavailable on %s %s: %s: %s",
+        request.method,
+        request.url.path,
+        type(exc).__name__,
+        exc,
+    )
+    return Response(
+        {"status_code": HTTP_503_SERVICE_UNAVAILABLE, "detail": detail},
+        status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(retry_after)},
+        media_type=MediaType.JSON,
+    )
+
+
 exception_handlers: Any = {
     ValidationException: validation_error,
     HTTPException: http_error,
@@ -141,5 +240,13 @@ exception_handlers: Any = {
     OverflowError: unstorable_value,
     asyncpg.exceptions.IntegrityConstraintViolationError: integrity_error,
     sqlite3.IntegrityError: integrity_error,
+    sqlite3.OperationalError: service_unavailable,
+    asyncpg.exceptions.InsufficientResourcesError: service_unavailable,
+    asyncpg.exceptions.ReadOnlySQLTransactionError: service_unavailable,
+    asyncpg.exceptions.OperatorInterventionError: service_unavailable,
+    asyncpg.exceptions.PostgresConnectionError: service_unavailable,
+    asyncpg.exceptions.InterfaceError: service_unavailable,
+    asyncpg.exceptions.InternalClientError: service_unavailable,
+    OSError: service_unavailable,
     Exception: unexpected_error,
 }

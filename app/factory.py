@@ -12,6 +12,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
+from litestar.types import ASGIApp
 
 import accounts.controllers
 import events.controllers
@@ -25,10 +26,13 @@ from app.demo.banner import note_demo_data
 from app.errors import exception_handlers
 from app.health import health
 from app.hosts import AllowedHosts, allowed_hosts_config
+from app.json_log import json_logging
 from app.log_redaction import keep_tokens_out_of_logs
+from app.metrics import MetricsController, prometheus
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
 from app.request_checks import CheckedRequest, check_request
+from app.request_log import RequestLog
 from app.security_headers import security_headers
 from app.settings import Settings
 
@@ -46,6 +50,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     set_hashing_concurrency(settings.password_hashing_threads)
     route_handlers: list[Any] = [
         health,
+        MetricsController,
         *accounts.controllers.routes,
         *events.controllers.routes,
         *interceptions.controllers.routes,
@@ -65,6 +70,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "on_startup": [keep_tokens_out_of_logs, open_database],
         "on_shutdown": [close_database],
         "middleware": [
+            # First, so that its timings include the host check and the sign-in.
+            prometheus.middleware,
             DefineMiddleware(AllowedHosts, config=allowed_hosts_config(settings.allowed_hosts)),
             DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"]),
         ],
@@ -94,5 +101,14 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "state": {"settings": settings, "public_url": settings.public_url},
         "debug": settings.debug,
     }
+    if settings.request_log:
+        options["logging_config"] = json_logging()
     options.update(overrides)
     return Litestar(**options)
+
+
+def create_asgi_app(settings: Settings | None = None) -> ASGIApp:
+    """The app as servers run it: inside the request log when that is on."""
+    settings = settings or Settings.from_env()
+    app = create_app(settings)
+    return RequestLog(app) if settings.request_log else app

@@ -22,6 +22,8 @@ TOO_DEEP = "The request body is nested too deeply to read; send plain JSON objec
 NOT_UTF8 = "The request body is not valid UTF-8 text; send JSON encoded as UTF-8."
 NUL_IN_BODY = "The request body contains a NUL character (\\u0000); send UTF-8 text without it."
 NUL_IN_ADDRESS = "The address or query string contains a NUL character (%00); remove it."
+# Route option of handlers that stream a large body themselves and check it for NUL.
+READS_OWN_BODY = "reads_own_body"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _PERCENT_NUL = re.compile(rb"%00")
 
@@ -73,6 +75,10 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
         except SerializationException as exc:
             # Worded by app.errors as "not valid JSON", like a handler's own decoding.
             raise ClientException(str(exc)) from exc
+        return
+    if request.route_handler.opt.get(READS_OWN_BODY):
+        # It streams the body to disk and refuses NUL as it reads: reading it here
+        # would hold a whole upload in memory first.
         return
     body = await request.body()
     if b"\x00" in body or (

@@ -102,6 +102,10 @@ class Settings:
     # Feeds, QR codes and private calendar addresses are built from the public
     # URL when it is set, else from the request's host, which must be allowed.
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
+    # One JSON line per request on stderr (app/request_log.py); `fangzha serve` turns it on.
+    request_log: bool = False
+    # Where worker processes pool their metrics (prometheus_client's multiprocess mode).
+    metrics_multiprocess_folder: str = ""
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -133,4 +137,6 @@ class Settings:
                 "FANGZHA_PASSWORD_HASHING_THREADS", DEFAULT_CONCURRENCY
             ),
             allowed_hosts=allowed_hosts_of(os.environ.get("FANGZHA_ALLOWED_HOSTS", ""), public_url),
+            request_log=_flag("FANGZHA_REQUEST_LOG"),
+            metrics_multiprocess_folder=os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip(),
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from core.metrics import feed_cache_hits, feed_cache_misses
 from exports.feed_build import ChunkStore, Feed, build_event_file, build_feed
 from exports.feed_filters import FeedFilters
 from exports.feed_scope import Scope
@@ -63,17 +64,21 @@ async def _cached(
     signal = await cache.signal.read(now)
     feed = cache.get(key, signal.key)
     if feed is not None:
+        feed_cache_hits.inc()
         return feed
     async with cache.lock:
         # Another request may have built it while this one waited.
         signal = await cache.signal.read(now)
         feed = cache.get(key, signal.key)
-        if feed is None:
-            feed = await build(signal)
-            previous = cache.feeds.get(key)
-            if previous is not None and previous[1].digest == feed.digest:
-                feed = previous[1]  # same bytes: keep the validators clients hold
-            cache.put(key, signal.key, feed)
+        if feed is not None:
+            feed_cache_hits.inc()
+            return feed
+        feed_cache_misses.inc()
+        feed = await build(signal)
+        previous = cache.feeds.get(key)
+        if previous is not None and previous[1].digest == feed.digest:
+            feed = previous[1]  # same bytes: keep the validators clients hold
+        cache.put(key, signal.key, feed)
     return feed
 
 

@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_422_UNPROC
 
 from accounts.guards import caller_of, requires_staff
 from core.errors import Unprocessable
+from core.metrics import imports_in_progress
 from interceptions.csv_import import ImportRejectedError, import_csv
 from interceptions.csv_limits import MAX_BYTES
 from interceptions.schemas import ImportRejection, ImportResult
@@ -82,6 +83,8 @@ class ImportController(Controller):
         "/",
         operation_id="importInterceptions",
         request_max_body_size=UPLOAD_LIMIT,
+        # A raw text/csv body is streamed to disk; its reader refuses NUL itself.
+        opt={"reads_own_body": True},
         responses={
             200: ResponseSpec(ImportResult, description="dry_run: the file is valid"),
             422: ResponseSpec(ImportRejection, description="Nothing imported; per-row errors"),
@@ -101,6 +104,7 @@ class ImportController(Controller):
         """
         caller = caller_of(request)
         assert caller is not None, "guarded by requires_staff"
-        async with uploaded_file(request) as file:
-            result = await import_csv(caller, file, dry_run=dry_run)
+        with imports_in_progress.track_inprogress():
+            async with uploaded_file(request) as file:
+                result = await import_csv(caller, file, dry_run=dry_run)
         return Response(result, status_code=HTTP_200_OK if dry_run else HTTP_201_CREATED)

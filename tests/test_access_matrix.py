@@ -95,6 +95,7 @@ PUBLIC_PAGES = ["/", "/login", "/events/{}"]
 
 EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): Rule("public", "/health"),
+    ("GET", "/metrics"): Rule("admin", "/metrics"),
     # The API document and its viewer.
     ("GET", "/schema"): Rule("public", "/schema"),
     ("GET", "/schema/swagger"): Rule("public", "/schema/swagger"),

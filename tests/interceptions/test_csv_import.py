@@ -239,6 +239,14 @@ async def test_bad_files_are_4xx(client, world):
     )
     assert no_file.status_code == 422
     assert (await client.post("/api/imports/interceptions", content=b"a")).status_code == 401
+    # A raw body is streamed to disk unread by the request checks; its reader refuses NUL.
+    nul = await client.post(
+        "/api/imports/interceptions",
+        content=to_csv([row(1, description="客户\x00来电")]),
+        headers={**world.auth("staff_lk"), "Content-Type": "text/csv"},
+    )
+    assert 400 <= nul.status_code < 500, nul.text
+    assert "NUL" in nul.json()["detail"]
     assert await total(client, world) == 0
 
 

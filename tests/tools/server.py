@@ -1,5 +1,6 @@
 """`fangzha serve` in a subprocess on the test database, with its log kept for reading."""
 
+import json
 import os
 import socket
 import subprocess
@@ -8,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -30,12 +32,12 @@ def production_env(**extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def serving(env: dict[str, str], log_path: Path) -> Iterator[str]:
+def serving(env: dict[str, str], log_path: Path, *options: str) -> Iterator[str]:
     """A running server answering /health; yields its base URL, stops it afterwards."""
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [str(FANGZHA), "serve", "--port", str(port)],
+            [str(FANGZHA), "serve", "--port", str(port), *options],
             env=env,
             cwd=REPO,
             stdout=log,
@@ -61,3 +63,14 @@ def serving(env: dict[str, str], log_path: Path) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+def request_lines(log_path: Path) -> list[dict[str, Any]]:
+    """The JSON request lines (app/request_log.py) of a server's log, in order."""
+    found = []
+    for line in log_path.read_text().splitlines():
+        if line.startswith("{"):
+            entry = json.loads(line)
+            if entry.get("logger") == "fangzha.requests":
+                found.append(entry)
+    return found

@@ -1,0 +1,1 @@
+"""Running an installation: backing the database up and restoring it (`fangzha backup`)."""
