@@ -35,6 +35,7 @@ from app.request_checks import CheckedRequest, check_request
 from app.request_log import RequestLog
 from app.security_headers import security_headers
 from app.settings import Settings
+from app.vendor import vendor_file
 
 APP_DIR = Path(__file__).parent
 
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         ),
         admin,
         create_static_files_router(path="/static", directories=[APP_DIR / "static"]),
+        vendor_file,
     ]
     options: dict[str, Any] = {
         "route_handlers": route_handlers,
@@ -73,7 +75,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             # First, so that its timings include the host check and the sign-in.
             prometheus.middleware,
             DefineMiddleware(AllowedHosts, config=allowed_hosts_config(settings.allowed_hosts)),
-            DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"]),
+            DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", "^/static/"]),
         ],
         "exception_handlers": exception_handlers,
         "before_send": [security_headers(settings.public_url)],
