@@ -32,6 +32,7 @@ from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
+from app.replica_reads import ReplicaReads
 from app.request_checks import CheckedRequest, check_request
 from app.request_log import RequestLog
 from app.security_headers import security_headers
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             prometheus.middleware,
             DefineMiddleware(AllowedHosts, config=allowed_hosts_config(settings.allowed_hosts)),
             DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", "^/static/"]),
+            # After sign-in, so sessions are always checked on the primary.
+            ReplicaReads(),
         ],
         "exception_handlers": exception_handlers,
         "before_send": [security_headers(settings.public_url)],
