@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from app.pages.coordinator.calendar_pages import CalendarPages
 from app.pages.coordinator.campaign_pages import CampaignPages
+from app.pages.coordinator.event_pages import EventPages
 
-coordinator_pages: list[Any] = [CampaignPages]
+coordinator_pages: list[Any] = [CampaignPages, CalendarPages, EventPages]
