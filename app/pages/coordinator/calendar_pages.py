@@ -4,7 +4,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.plugins.htmx import HTMXDetails, HTMXTemplate
 from litestar.response import Redirect, Template
 
@@ -20,7 +20,7 @@ from events.recurrence import zone_of
 # The calendar's days are those of the head office's zone, where the network plans.
 HOME_ZONE = "Asia/Shanghai"
 View = Literal["month", "week"]
-DayText = Annotated[str | None, Parameter(max_length=10, description="YYYY-MM-DD")]
+DayText = Annotated[str | None, QueryParameter(max_length=10, description="YYYY-MM-DD")]
 
 
 def _day(text: str | None) -> date:
@@ -44,11 +44,11 @@ class CalendarPages(Controller):
     async def calendar(
         self,
         request: Request,
-        view: View = "month",
+        view: Annotated[View, QueryParameter()] = "month",
         day: DayText = None,
         branch: BranchCode = None,
-        campaign: Annotated[str | None, Parameter(max_length=12)] = None,
-        kind: Annotated[str | None, Parameter(max_length=40)] = None,
+        campaign: Annotated[str | None, QueryParameter(max_length=12)] = None,
+        kind: Annotated[str | None, QueryParameter(max_length=40)] = None,
     ) -> Template | Redirect:
         """The subtree's events by month or week: repeats expanded, clashes marked."""
         caller = coordinator(request)

@@ -4,8 +4,6 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from accounts.caller import Caller
@@ -15,6 +13,7 @@ from app.pages.coordinator import choices
 from app.pages.coordinator.common import branch_choices, coordinator, render, translated
 from app.pages.coordinator.form_fields import Form, out_of_range
 from core.errors import Forbidden, NotFound, Unprocessable
+from core.params import RecordId
 from events.campaigns import create_campaign, get_campaign, list_campaigns, update_campaign
 from events.schemas import CampaignCreate, CampaignOut, CampaignUpdate
 from exports import reports
@@ -103,7 +102,7 @@ class CampaignPages(Controller):
         )
 
     @get("/{campaign_id:int}", operation_id="editCampaignPage")
-    async def edit(self, request: Request, campaign_id: int) -> Template | Redirect:
+    async def edit(self, request: Request, campaign_id: RecordId) -> Template | Redirect:
         """A campaign's form, filled in."""
         caller = coordinator(request)
         if isinstance(caller, Redirect):
@@ -130,31 +129,21 @@ class CampaignPages(Controller):
         )
 
     @post("/", operation_id="createCampaignForm")
-    async def create(
-        self,
-        request: Request,
-        data: dict[str, Any] = Body(media_type=RequestEncodingType.URL_ENCODED),
-    ) -> Template | Redirect:
+    async def create(self, request: Request) -> Template | Redirect:
         """Create a campaign from the form; errors go back next to their fields."""
-        return await self._save(request, None, data)
+        return await self._save(request, None)
 
     @post("/{campaign_id:int}", operation_id="updateCampaignForm")
-    async def update(
-        self,
-        request: Request,
-        campaign_id: int,
-        data: dict[str, Any] = Body(media_type=RequestEncodingType.URL_ENCODED),
-    ) -> Template | Redirect:
+    async def update(self, request: Request, campaign_id: RecordId) -> Template | Redirect:
         """Save a campaign's changes from the form."""
-        return await self._save(request, campaign_id, data)
+        return await self._save(request, campaign_id)
 
-    async def _save(
-        self, request: Request, campaign_id: int | None, data: dict[str, Any]
-    ) -> Template | Redirect:
+    async def _save(self, request: Request, campaign_id: int | None) -> Template | Redirect:
         caller = coordinator(request)
         if isinstance(caller, Redirect):
             return caller
         campaign = None if campaign_id is None else await get_campaign(caller, campaign_id)
+        data = await request.form()
         form = Form(data, translations(negotiate(request)).gettext)
         fields = _read(form)
         values = {k: str(v) for k, v in data.items()}

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 
 from accounts.caller import Caller
 from app.i18n import negotiate, translations
+from app.pages.coordinator.calendar_pages import DayText
 from app.pages.coordinator.common import branch_choices, coordinator, render, translated
 from app.pages.coordinator.event_form import (
     EventForm,
@@ -21,6 +22,7 @@ from app.pages.coordinator.event_form import (
 from app.pages.coordinator.form_fields import Form
 from app.pages.coordinator.recurrence_form import describe, next_dates
 from core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from core.params import RecordId
 from events.campaigns import list_campaigns
 from events.recurrence import RecurrenceError
 from events.schedule import cancel_event, create_event, get_event, update_event
@@ -81,7 +83,7 @@ class EventPages(Controller):
         )
 
     @get("/new", operation_id="newEventPage")
-    async def new(self, request: Request, day: str | None = None) -> Template | Redirect:
+    async def new(self, request: Request, day: DayText = None) -> Template | Redirect:
         """An empty event form; `day` (YYYY-MM-DD) fills in the date."""
         caller = coordinator(request)
         if isinstance(caller, Redirect):
@@ -105,7 +107,7 @@ class EventPages(Controller):
         )
 
     @get("/{event_id:int}", operation_id="editEventPage")
-    async def edit(self, request: Request, event_id: int) -> Template | Redirect:
+    async def edit(self, request: Request, event_id: RecordId) -> Template | Redirect:
         """An event's form, filled in, with the next dates of its repeat rule."""
         caller = coordinator(request)
         if isinstance(caller, Redirect):
@@ -136,7 +138,7 @@ class EventPages(Controller):
         return await self._save(request, None)
 
     @post("/{event_id:int}", operation_id="updateEventForm")
-    async def update(self, request: Request, event_id: int) -> Template | Redirect:
+    async def update(self, request: Request, event_id: RecordId) -> Template | Redirect:
         """Save an event's changes from the form."""
         return await self._save(request, event_id)
 
@@ -178,7 +180,7 @@ class EventPages(Controller):
         return Redirect(f"/coordinator/events/{saved.id}?saved=1", status_code=303)
 
     @post("/{event_id:int}/cancel", operation_id="cancelEventForm")
-    async def cancel(self, request: Request, event_id: int) -> Template | Redirect:
+    async def cancel(self, request: Request, event_id: RecordId) -> Template | Redirect:
         """Cancel an event with a reason; it stays, so calendars remove it."""
         caller = coordinator(request)
         if isinstance(caller, Redirect):
