@@ -100,7 +100,6 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/schema"): Rule("public", "/schema"),
     ("GET", "/schema/swagger"): Rule("public", "/schema/swagger"),
     ("GET", "/schema/openapi.json"): Rule("public", "/schema/openapi.json"),
-    ("GET", "/schema/oauth2-redirect.html"): Rule("public", "/schema/oauth2-redirect.html"),
     ("GET", "/schema/{}"): Rule("public", "/schema/swagger"),
     # Accounts.
     ("POST", "/api/auth/login"): Rule(
@@ -238,6 +237,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/coordinator/import/preview"): Rule(
         "coordinator", "/coordinator/import/preview", page=True
     ),
+    ("GET", "/static/vendor/{}/{}"): Rule("public", "/static/vendor/htmx/htmx.min.js"),
 }
 
 
