@@ -39,11 +39,11 @@ def _charts(figures: Any, outreach: list[Any], year: int, locale: str) -> dict[s
     people = {row.month: row for row in outreach}
 
     def monthly(key: str, rows: dict[str, Any], money: bool = False) -> list[float | int]:
-        values = []
+        values: list[float | int] = []
         for month in months:
             row = rows.get(month)
-            value = (row[key] if isinstance(row, dict) else getattr(row, key)) if row else 0
-            values.append(_number(value) if money and row else value)
+            value: Any = (row[key] if isinstance(row, dict) else getattr(row, key)) if row else 0
+            values.append(_number(value) if money and row else int(value))
         return values
 
     def grouped(rows: list[dict[str, Any]], names: list[str]) -> str:
@@ -115,10 +115,11 @@ class DashboardPage(Controller):
         outreach = await outreach_by_month(scope)
         top, _ = await event_impact(scope, "-amount_saved", TOP_EVENTS, 0)
         campaigns, _ = await list_campaigns(caller, 200, 0)
-        window = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
-        filters = {
-            "events": {**window, **({"campaign": campaign} if campaign else {})},
-            "attendance": {**window, **({"campaign": campaign} if campaign else {})},
+        window: dict[str, str] = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
+        chosen = {**window, **({"campaign": str(campaign)} if campaign else {})}
+        filters: dict[str, dict[str, str]] = {
+            "events": chosen,
+            "attendance": chosen,
             # The interceptions export has no campaign filter: the year is what applies.
             "interceptions": window,
         }
