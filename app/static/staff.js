@@ -8,6 +8,8 @@ const saveButton = form.querySelector("button[type=submit]");
 const FIELDS = ["occurred_at", "amount_saved", "channel", "fraud_type", "victim_age_band",
   "event_id", "police_case_no", "description"];
 const MAX_AMOUNT = 100000000;
+// On /staff/records/{id} the same form corrects a record that awaits review.
+const editId = form.dataset.editId;
 let clientRef = null;
 
 // "86,000", "８６０００", "¥86000", "86000元" → "86000.00"; null when it is not an amount.
@@ -100,6 +102,7 @@ function bodyOf(amount) {
 }
 
 async function keepDraft() {
+  if (editId) return;
   await outbox.saveDraft({client_ref: clientRef, values: values()});
 }
 
@@ -160,10 +163,8 @@ async function showOutbox() {
   }));
 }
 
-async function putBack(entry) {
-  await outbox.remove(entry.client_ref);
+function fill(body) {
   for (const name of FIELDS) form.elements[name].value = "";
-  const body = entry.body;
   const local = new Date(body.occurred_at);
   local.setMinutes(local.getMinutes() - local.getTimezoneOffset());
   form.occurred_at.value = local.toISOString().slice(0, 16);
@@ -173,6 +174,12 @@ async function putBack(entry) {
   }
   form.victim_age_band.value = body.victim_age_band === "unknown" ? "" : body.victim_age_band;
   form.event_id.value = body.event_id ? String(body.event_id) : "";
+  echoAmount();
+}
+
+async function putBack(entry) {
+  await outbox.remove(entry.client_ref);
+  fill(entry.body);
   clientRef = entry.client_ref;
   echoAmount();
   await keepDraft();
@@ -227,6 +234,10 @@ form.addEventListener("submit", async (event) => {
   }
   form.amount_saved.value = amount;
   echoAmount();
+  if (editId) {
+    await saveChanges(amount);
+    return;
+  }
   const entry = {client_ref: clientRef, body: bodyOf(amount), state: "sending", queued_at: Date.now()};
   saveButton.disabled = true;
   try {
@@ -251,7 +262,30 @@ form.addEventListener("submit", async (event) => {
   }
 });
 
+async function saveChanges(amount) {
+  const body = bodyOf(amount);
+  delete body.client_ref;
+  if (!body.event_id) body.event_id = null;
+  saveButton.disabled = true;
+  try {
+    const response = await fetch(`/api/interceptions/${editId}`, {
+      method: "PATCH", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (response.ok) announce("ok", words.updated);
+    else showServerErrors(answer);
+  } catch (error) {
+    announce("error", words.noConnection);
+  } finally {
+    saveButton.disabled = false;
+  }
+}
+
 async function start() {
+  if (editId) {
+    fill(JSON.parse(form.dataset.record));
+    return;
+  }
   const draft = await outbox.draft();
   const queued = new Set((await outbox.all()).map((entry) => entry.client_ref));
   if (draft && !queued.has(draft.client_ref)) {
@@ -268,8 +302,10 @@ async function start() {
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/staff-sw.js", {scope: "/"}).catch(() => {});
 }
-window.addEventListener("online", sendQueued);
-setInterval(() => { if (navigator.onLine) sendQueued(); }, 30000);
+if (!editId) {
+  window.addEventListener("online", sendQueued);
+  setInterval(() => { if (navigator.onLine) sendQueued(); }, 30000);
+}
 start();
 
 const attendance = document.getElementById("attendance");
