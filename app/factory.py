@@ -32,8 +32,7 @@ from app.metrics import MetricsController, prometheus
 from app.pages.controllers import PublicPages
 from app.pages.dashboard import DashboardPage
 from app.pages.events_path import event_page_or_file
-from app.pages.staff.desk import StaffDesk
-from app.pages.staff.records import MyRecords
+from app.pages.staff.routes import staff_pages
 from app.request_checks import CheckedRequest, check_request
 from app.request_log import RequestLog
 from app.security_headers import security_headers
@@ -61,7 +60,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         # Every web page goes here: each shows the demo banner while demo data is present.
         Router(
             path="/",
-            route_handlers=[PublicPages, event_page_or_file, StaffDesk, MyRecords, DashboardPage],
+            route_handlers=[PublicPages, event_page_or_file, *staff_pages, DashboardPage],
             # A layer's before_request replaces the app's, so this one runs both.
             before_request=check_page_request,
         ),

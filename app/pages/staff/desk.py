@@ -37,12 +37,12 @@ def helpers(request: Request) -> dict[str, Any]:
     }
 
 
-async def recordable(caller: Caller, now: datetime) -> list[OccurrenceOut]:
+async def recordable(
+    caller: Caller, now: datetime, back: timedelta = timedelta(days=45)
+) -> list[OccurrenceOut]:
     """Occurrences of the caller's subtree that have started and may get attendance."""
     branch_ids = await visible_branch_ids(caller)
-    found, _ = await list_occurrences(
-        caller, EventFilter(start=now - timedelta(days=45), end=now), 200, 0
-    )
+    found, _ = await list_occurrences(caller, EventFilter(start=now - back, end=now), 500, 0)
     return [
         o
         for o in found
