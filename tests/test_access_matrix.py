@@ -100,7 +100,6 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/schema"): Rule("public", "/schema"),
     ("GET", "/schema/swagger"): Rule("public", "/schema/swagger"),
     ("GET", "/schema/openapi.json"): Rule("public", "/schema/openapi.json"),
-    ("GET", "/schema/oauth2-redirect.html"): Rule("public", "/schema/oauth2-redirect.html"),
     ("GET", "/schema/{}"): Rule("public", "/schema/swagger"),
     # Accounts.
     ("POST", "/api/auth/login"): Rule(
@@ -206,6 +205,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/dashboard"): Rule("staff", "/dashboard", page=True),
     ("*", "/admin"): Rule("admin", "/admin/", page=True),
     ("GET", "/static/{}"): Rule("public", "/static/site.css"),
+    ("GET", "/static/vendor/{}/{}"): Rule("public", "/static/vendor/htmx/htmx.min.js"),
 }
 
 
