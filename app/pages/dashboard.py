@@ -53,6 +53,7 @@ def _charts(figures: Any, outreach: list[Any], year: int, locale: str) -> dict[s
                 {"name": "amount_saved", "values": [_number(r["amount_saved"]) for r in rows]},
                 {"name": "verified", "values": [r["verified"] for r in rows]},
             ],
+            kind="hbar",
         )
 
     return {

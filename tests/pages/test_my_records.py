@@ -10,6 +10,7 @@ import pytest
 import zxingcpp
 
 from app.demo.load import LoadedDemo, load_demo
+from tests.pages.axe import assert_accessible
 from tests.pages.test_pages import sign_in
 from tests.pages.test_staff_desk import PHONE, signed_in_page
 
@@ -81,12 +82,14 @@ async def test_my_records_show_reviews_and_take_corrections(live_server, browser
     open_one = page.locator(f'li.record[data-id="{waiting["id"]}"]')
     assert "待审核" in await open_one.inner_text()
     assert "¥450.00" in await open_one.inner_text()
+    await assert_accessible(page)
 
     await open_one.locator("a.edit").click()
     await page.wait_for_url(f"{live_server}/staff/records/{waiting['id']}")
     assert await page.input_value("#amount_saved") == "450.00"
     assert await page.input_value("#channel") == "counter"
     assert await page.input_value("#police_case_no") == waiting["police_case_no"]
+    await assert_accessible(page)
     await page.fill("#amount_saved", "４８０")
     await page.click("#interception button[type=submit]")
     await page.wait_for_selector("#interception-result.ok")

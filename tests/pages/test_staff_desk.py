@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from app.demo.load import LoadedDemo, load_demo
+from tests.pages.axe import assert_accessible
 from tests.pages.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.pages.test_pages import sign_in
 
@@ -80,6 +81,7 @@ async def test_form_speaks_chinese_checks_fields_and_normalises_amounts(
     assert await page.inner_text("#channel-error") == "请选择一项。"
     assert "请输入金额" in await page.inner_text("#amount_saved-error")
     assert await page.get_attribute("#channel", "aria-invalid") == "true"
+    await assert_accessible(page)
     if viewport == PHONE:
         SCREENSHOTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(SCREENSHOTS / "staff-form-validation-phone.png"))
