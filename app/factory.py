@@ -22,6 +22,7 @@ from accounts.passwords import set_hashing_concurrency
 from app.admin import admin
 from app.api_docs import OfflineSwaggerRenderPlugin
 from app.auth import TokenAuthMiddleware
+from app.compression import compression_config
 from app.database import close_database, open_database
 from app.demo.banner import note_demo_data
 from app.errors import exception_handlers
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "request_class": CheckedRequest,
         "before_request": check_request,
         "stores": {"feeds": MemoryStore()},
+        "compression_config": compression_config(),
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(
             title="Fangzha 防诈",
