@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request, Router
+from litestar.exceptions import HTTPException
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -25,6 +26,7 @@ from app.auth import TokenAuthMiddleware
 from app.compression import compression_config
 from app.database import close_database, open_database
 from app.demo.banner import note_demo_data
+from app.error_pages import find_caller_for_error_page, with_error_pages
 from app.errors import exception_handlers
 from app.health import health
 from app.hosts import AllowedHosts, allowed_hosts_config
@@ -33,6 +35,7 @@ from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
+from app.pages.sign_in import SignInPages
 from app.request_checks import CheckedRequest, check_request
 from app.request_log import RequestLog
 from app.security_headers import security_headers
@@ -61,7 +64,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         # Every web page goes here: each shows the demo banner while demo data is present.
         Router(
             path="/",
-            route_handlers=[PublicPages, StaffPages, event_page_or_file],
+            route_handlers=[PublicPages, StaffPages, SignInPages, event_page_or_file],
             # A layer's before_request replaces the app's, so this one runs both.
             before_request=check_page_request,
         ),
@@ -79,7 +82,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             DefineMiddleware(AllowedHosts, config=allowed_hosts_config(settings.allowed_hosts)),
             DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", "^/static/"]),
         ],
-        "exception_handlers": exception_handlers,
+        # Browsers opening a page get 401/403/404 as pages; everything else keeps JSON.
+        "exception_handlers": {
+            **exception_handlers,
+            HTTPException: with_error_pages(exception_handlers[HTTPException]),
+        },
+        "after_exception": [find_caller_for_error_page],
         "before_send": [security_headers(settings.public_url)],
         "request_class": CheckedRequest,
         "before_request": check_request,

@@ -15,6 +15,7 @@ from accounts.scoping import visible_branch_ids
 from app.i18n import negotiate
 from app.pages import formatting, labels
 from app.pages.rendering import page
+from app.pages.sign_in import sign_in_redirect
 from core.clock import utcnow
 from core.errors import NotFound
 from core.params import BranchCode
@@ -59,11 +60,6 @@ class PublicPages(Controller):
             **_helpers(request),
         )
 
-    @get("/login", operation_id="loginPage")
-    async def login(self, request: Request) -> Template:
-        """The sign-in form for staff, coordinators and admins."""
-        return page(request, "login.html")
-
 
 async def event_page(request: Request, event_id: int) -> Template:
     """One event: when, where, who speaks, and a button to add it to the phone calendar."""
@@ -97,7 +93,7 @@ class StaffPages(Controller):
         """The staff desk: recent and coming events, record attendance, log an interception."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         now = utcnow()
         events, _ = await list_events(
             caller,
@@ -123,7 +119,7 @@ class StaffPages(Controller):
         """A year's figures for the caller's branch subtree."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         year = year or utcnow().year
         scope = Scope(
             branch_ids=await visible_branch_ids(caller),
