@@ -4,6 +4,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
@@ -51,7 +52,13 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["accounts"]
 
-    @post("/login", operation_id="login", status_code=HTTP_200_OK, guards=[refuses_cross_site])
+    @post(
+        "/login",
+        operation_id="login",
+        status_code=HTTP_200_OK,
+        guards=[refuses_cross_site],
+        raises=[NotAuthorizedException, TooManyRequestsException],
+    )
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[LoginOut]:
         """Sign in with username and password; answers a bearer token and sets a session cookie.
 

@@ -29,6 +29,7 @@ from app.hosts import AllowedHosts, allowed_hosts_config
 from app.json_log import json_logging
 from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
+from app.openapi_statuses import ErrorStatuses
 from app.pages.controllers import PublicPages, StaffPages
 from app.pages.events_path import event_page_or_file
 from app.request_checks import CheckedRequest, check_request
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "request_class": CheckedRequest,
         "before_request": check_request,
         "stores": {"feeds": MemoryStore()},
+        "plugins": [ErrorStatuses()],
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(
             title="Fangzha 防诈",

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
@@ -30,6 +29,7 @@ from litestar.types.internal_types import PathParameterDefinition
 
 from accounts.guards import requires_staff, signed_in
 from core.clock import utcnow
+from core.error_body import ErrorBody
 from core.errors import Unprocessable
 from core.params import BranchCode, CampaignId, EventId, From, To
 from events.listing import EventFilter, event_filter, query_window
@@ -54,18 +54,13 @@ Search = Annotated[
 _MEDIA_TYPES: dict[FileFormat, str] = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
-class ExportRefused(msgspec.Struct):
-    status_code: int
-    detail: str
-
-
 _RESPONSES = {
     200: ResponseSpec(
         None,
         description="The file: CSV (UTF-8 with BOM) or an Excel workbook, as the path says",
     ),
     422: ResponseSpec(
-        ExportRefused,
+        ErrorBody,
         description="A filter is not valid, or an interceptions CSV too large to import back",
     ),
 }

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import msgspec
 from litestar import HttpMethod, Request, Response, get, route
-from litestar.exceptions import ClientException
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, QueryParameter
 
 from core.clock import utcnow
@@ -95,6 +95,7 @@ def _filters(
     tags=["calendar"],
     media_type=CALENDAR_TYPE,
     opt=FEED_OPT,
+    raises=[NotFoundException],  # a branch or campaign that does not exist
 )
 async def public_calendar(
     request: Request,

@@ -40,6 +40,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
+    status_code_conformance,
 )
 
 from tests.events.test_rule_ranges import RULES
@@ -49,7 +50,12 @@ FANGZHA = Path(sys.executable).with_name("fangzha")
 ADMIN_PASSWORD = "fuzzing admin pw"
 # Per operation and generation mode; about a minute for the whole API on two cores.
 MAX_EXAMPLES = int(os.environ.get("FANGZHA_FUZZ_EXAMPLES", "15"))
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
 
 
 def free_port() -> int:
