@@ -13,7 +13,7 @@ from accounts.guards import (
     requires_staff,
     signed_in,
 )
-from core.pagination import Limit, Offset
+from core.pagination import Limit, Offset, Page
 from core.params import BranchCode, CampaignId, From, RecordId, To
 from events import attendance, campaigns, history, listing, schedule
 from events.import_controllers import routes as import_routes
@@ -55,7 +55,7 @@ class CampaignController(Controller):
     ) -> CampaignPage:
         """Campaigns of the caller's branch, its sub-branches and the branches above it."""
         items, total = await campaigns.list_campaigns(signed_in(request), limit, offset)
-        return CampaignPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", operation_id="createCampaign", guards=[requires_coordinator])
     async def create_campaign(
@@ -108,7 +108,7 @@ class EventController(Controller):
         """Events the caller may see (the public: published public ones), filtered and paged."""
         found = listing.event_filter(start, end, branch, campaign, kind, status, q)
         items, total = await listing.list_events(caller_of(request), found, limit, offset)
-        return EventPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", operation_id="createEvent", guards=[requires_coordinator])
     async def create_event(self, request: Request, data: JSONBody[EventCreate]) -> EventOut:
@@ -157,7 +157,7 @@ class EventController(Controller):
     ) -> AttendancePage:
         """The attendance records of an event, one per occurrence."""
         items, total = await attendance.list_attendance(signed_in(request), event_id, limit, offset)
-        return AttendancePage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get(
         "/{event_id:int}/attendance/history",
@@ -169,7 +169,7 @@ class EventController(Controller):
     ) -> AttendanceHistoryPage:
         """Who recorded or corrected the attendance of each occurrence, and what, oldest first."""
         items, total = await history.attendance_history(signed_in(request), event_id, limit, offset)
-        return AttendanceHistoryPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/{event_id:int}/history", operation_id="getEventHistory", guards=[requires_staff])
     async def get_history(
@@ -177,7 +177,7 @@ class EventController(Controller):
     ) -> EventHistoryPage:
         """Who created, changed, cancelled or imported this event, and what, oldest first."""
         items, total = await history.event_history(signed_in(request), event_id, limit, offset)
-        return EventHistoryPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 @get("/api/occurrences", operation_id="listOccurrences", tags=["events"])
@@ -196,7 +196,7 @@ async def list_occurrences(
     """Occurrences in a window of at most 366 days, repeating events expanded in their zone."""
     found = listing.event_filter(start, end, branch, campaign, kind, status, q)
     items, total = await listing.list_occurrences(caller_of(request), found, limit, offset)
-    return OccurrencePage(items=items, total=total, limit=limit, offset=offset)
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 routes: list[Any] = [CampaignController, EventController, list_occurrences, *import_routes]

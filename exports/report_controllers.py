@@ -2,7 +2,6 @@
 
 from typing import Annotated, Any, Literal
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.params import Parameter
 
@@ -11,7 +10,7 @@ from accounts.guards import requires_staff, signed_in
 from accounts.scoping import subtree_ids_by_code, visible_branch_ids
 from core.clock import utcnow
 from core.errors import Unprocessable
-from core.pagination import Limit, Offset
+from core.pagination import Limit, Offset, Page, schema_name
 from core.params import BranchCode, CampaignId, From, RecordId, To
 from events.campaigns import get_campaign
 from events.listing import query_window
@@ -29,11 +28,7 @@ ImpactSort = Annotated[
 ]
 
 
-class ImpactPage(msgspec.Struct):
-    items: list[reports.EventImpact]
-    total: int
-    limit: int
-    offset: int
+ImpactPage = Annotated[Page[reports.EventImpact], schema_name("ImpactPage")]
 
 
 async def _scope(
@@ -62,8 +57,7 @@ class ReportController(Controller):
         caller = signed_in(request)
         campaign = await get_campaign(caller, campaign_id)
         scope = reports.Scope(branch_ids=await visible_branch_ids(caller), campaign_id=campaign_id)
-        goals: dict[str, Any] = msgspec.structs.asdict(campaign.goals)
-        return await reports.campaign_progress(scope, goals)
+        return await reports.campaign_progress(scope, campaign.goals)
 
     @get("/reports/summary", operation_id="reportSummary")
     async def summary(
@@ -101,7 +95,7 @@ class ReportController(Controller):
         async with one_snapshot():
             scope = await _scope(signed_in(request), start, end, branch, campaign)
             items, total = await reports.event_impact(scope, sort, limit, offset)
-        return ImpactPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 routes: list[Any] = [ReportController]

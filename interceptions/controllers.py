@@ -8,7 +8,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.guards import requires_coordinator, requires_staff, signed_in
-from core.pagination import Limit, Offset
+from core.pagination import Limit, Offset, Page
 from core.params import MAX_ID, RecordId
 from interceptions.editing import update_interception
 from interceptions.filters import build_filters
@@ -19,8 +19,8 @@ from interceptions.queries import get_interception, list_interceptions
 from interceptions.review import review_interception
 from interceptions.schemas import (
     FraudType,
-    HistoryPage,
     InterceptionCreate,
+    InterceptionHistoryPage,
     InterceptionOut,
     InterceptionPage,
     InterceptionUpdate,
@@ -66,7 +66,7 @@ class InterceptionController(Controller):
             event=event,
         )
         items, total = await list_interceptions(signed_in(request), filters, limit, offset)
-        return InterceptionPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post(
         "/",
@@ -131,10 +131,10 @@ class InterceptionController(Controller):
     @get("/{interception_id:int}/history", operation_id="getInterceptionHistory")
     async def get_history(
         self, request: Request, interception_id: RecordId, limit: Limit = 100, offset: Offset = 0
-    ) -> HistoryPage:
+    ) -> InterceptionHistoryPage:
         """Who created, changed and reviewed this interception, oldest first."""
         items, total = await history_of(signed_in(request), interception_id, limit, offset)
-        return HistoryPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 routes: list[Any] = [InterceptionController, ImportController]
