@@ -1,9 +1,10 @@
 """HTTP surface of events: campaigns, events, occurrences, attendance, calendar import."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
-from litestar.params import JSONBody, Parameter, QueryParameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from accounts.guards import (
@@ -14,8 +15,9 @@ from accounts.guards import (
     signed_in,
 )
 from core.pagination import Limit, Offset, Page
-from core.params import BranchCode, CampaignId, From, RecordId, To
+from core.params import RecordId
 from events import attendance, campaigns, history, listing, schedule
+from events.filter_params import event_filters, occurrence_filters
 from events.import_controllers import routes as import_routes
 from events.schemas import (
     AttendanceHistoryPage,
@@ -32,16 +34,8 @@ from events.schemas import (
     EventOut,
     EventPage,
     EventUpdate,
-    Kind,
     OccurrencePage,
-    Status,
 )
-
-KindFilter = Annotated[Kind | None, Parameter(description="Event kind")]
-StatusFilter = Annotated[Status | None, Parameter(description="Event status")]
-Search = Annotated[
-    str | None, Parameter(max_length=200, description="Text in title, venue or host")
-]
 
 
 class CampaignController(Controller):
@@ -91,22 +85,15 @@ class EventController(Controller):
     path = "/api/events"
     tags = ["events"]
 
-    @get("/", operation_id="listEvents")
+    @get("/", operation_id="listEvents", dependencies={"found": Provide(event_filters)})
     async def list_events(
         self,
         request: Request,
-        start: From = None,
-        end: To = None,
-        branch: BranchCode = None,
-        campaign: CampaignId = None,
-        kind: KindFilter = None,
-        status: StatusFilter = None,
-        q: Search = None,
+        found: NamedDependency[listing.EventFilter],
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> EventPage:
         """Events the caller may see (the public: published public ones), filtered and paged."""
-        found = listing.event_filter(start, end, branch, campaign, kind, status, q)
         items, total = await listing.list_events(caller_of(request), found, limit, offset)
         return Page(items=items, total=total, limit=limit, offset=offset)
 
@@ -180,21 +167,19 @@ class EventController(Controller):
         return Page(items=items, total=total, limit=limit, offset=offset)
 
 
-@get("/api/occurrences", operation_id="listOccurrences", tags=["events"])
+@get(
+    "/api/occurrences",
+    operation_id="listOccurrences",
+    tags=["events"],
+    dependencies={"found": Provide(occurrence_filters)},
+)
 async def list_occurrences(
     request: Request,
-    start: Annotated[str, QueryParameter(name="from", max_length=40, description="Window start")],
-    end: Annotated[str, QueryParameter(name="to", max_length=40, description="Window end")],
-    branch: BranchCode = None,
-    campaign: CampaignId = None,
-    kind: KindFilter = None,
-    status: StatusFilter = None,
-    q: Search = None,
+    found: NamedDependency[listing.EventFilter],
     limit: Limit = 500,
     offset: Offset = 0,
 ) -> OccurrencePage:
     """Occurrences in a window of at most 366 days, repeating events expanded in their zone."""
-    found = listing.event_filter(start, end, branch, campaign, kind, status, q)
     items, total = await listing.list_occurrences(caller_of(request), found, limit, offset)
     return Page(items=items, total=total, limit=limit, offset=offset)
 

@@ -1,35 +1,33 @@
 """HTTP surface of interceptions: logging, reading, editing, review, history, CSV import."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from litestar.types import Method
 from litestar.types.internal_types import PathParameterDefinition
 
 from accounts.guards import requires_coordinator, requires_staff, signed_in
 from core.pagination import Limit, Offset, Page
-from core.params import MAX_ID, RecordId
+from core.params import RecordId
 from interceptions.editing import update_interception
-from interceptions.filters import build_filters
+from interceptions.filters import interception_filters
 from interceptions.history import history_of
 from interceptions.import_controllers import ImportController
 from interceptions.logging_service import create_interception
-from interceptions.queries import get_interception, list_interceptions
+from interceptions.queries import Filters, get_interception, list_interceptions
 from interceptions.review import Verdict, review_interception
 from interceptions.schemas import (
-    FraudType,
     InterceptionCreate,
     InterceptionHistoryPage,
     InterceptionOut,
     InterceptionPage,
     InterceptionUpdate,
     ReviewIn,
-    Status,
 )
 
 # The last segment of a review's path, and the verdict it gives.
@@ -53,37 +51,19 @@ class InterceptionController(Controller):
     tags = ["interceptions"]
     guards = [requires_staff]
 
-    @get("/", operation_id="listInterceptions")
+    @get(
+        "/",
+        operation_id="listInterceptions",
+        dependencies={"filters": Provide(interception_filters)},
+    )
     async def list_interceptions(
         self,
         request: Request,
-        from_: Annotated[
-            str | None,
-            QueryParameter(name="from", max_length=40, description="Date or ISO time, inclusive"),
-        ] = None,
-        to: Annotated[
-            str | None,
-            QueryParameter(max_length=40, description="Date (inclusive) or ISO time"),
-        ] = None,
-        branch: Annotated[
-            str | None,
-            QueryParameter(max_length=32, description="Branch code; includes sub-branches"),
-        ] = None,
-        fraud_type: FromQuery[FraudType | None] = None,
-        status: FromQuery[Status | None] = None,
-        event: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+        filters: NamedDependency[Filters],
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> InterceptionPage:
         """Interceptions of the caller's branch and sub-branches, newest first."""
-        filters = await build_filters(
-            start=from_,
-            end=to,
-            branch=branch,
-            fraud_type=fraud_type,
-            status=status,
-            event=event,
-        )
         items, total = await list_interceptions(signed_in(request), filters, limit, offset)
         return Page(items=items, total=total, limit=limit, offset=offset)
 
