@@ -33,6 +33,7 @@ from app.hosts import AllowedHosts, allowed_hosts_config
 from app.json_log import json_logging
 from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
+from app.openapi_statuses import ErrorStatuses
 from app.pages.controllers import PublicPages
 from app.pages.coordinator.routes import coordinator_pages
 from app.pages.dashboard import DashboardPage
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "before_request": check_request,
         "stores": {"feeds": MemoryStore()},
         "compression_config": compression_config(),
+        "plugins": [ErrorStatuses()],
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(
             title="Fangzha 防诈",
