@@ -58,6 +58,10 @@ async def test_sign_in_returns_to_the_page_and_sign_out_is_everywhere(live_serve
     sign_out = header.get_by_role("button", name="退出登录")
     await sign_out.wait_for()
     assert await header.get_by_role("link", name="系统管理").count() == 0  # not an admin
+    planning = header.get_by_role("link", name="计划")
+    assert await planning.get_attribute("href") == "/coordinator/events"
+    here = header.get_by_role("link", name="数据看板")
+    assert await here.get_attribute("aria-current") == "page"
     # The whole header fits a phone's width: nothing to scroll sideways to find sign-out.
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     box = await sign_out.bounding_box()
