@@ -11,6 +11,7 @@ from accounts.schemas import UserCreate
 from accounts.users import create_user
 from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
+from tests.pages.screenshots import screenshot
 from tests.pages.test_pages import sign_in
 from tests.pages.test_staff_desk import DESKTOP, PHONE
 
@@ -103,6 +104,7 @@ async def test_admin_manages_a_user(live_server, browser, demo, http):
     branches = await branches_of(http, headers)
     await page.goto(f"{live_server}/manage/users")
     await assert_accessible(page)
+    await screenshot(page, "admin-users-phone", full_page=False)
     username = f"staff_{secrets.token_hex(3)}"
     first_password = secrets.token_urlsafe(12)
     await page.fill("#new-username", username)

@@ -11,6 +11,7 @@ import pytest
 from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
 from tests.pages.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.pages.screenshots import screenshot
 from tests.pages.test_pages import sign_in
 
 PHONE = {"width": 390, "height": 844}
@@ -102,6 +103,8 @@ async def test_form_speaks_chinese_checks_fields_and_normalises_amounts(
     assert box["y"] >= 0
     assert box["y"] + box["height"] <= viewport["height"]
     number = (await result.inner_text()).split()[-1]
+    if viewport == PHONE:
+        await screenshot(page, "staff-form-saved-phone", full_page=False)
 
     [saved] = await records_with_case_no(http, demo.password, case_no)
     assert str(saved["id"]) == number
@@ -138,6 +141,7 @@ async def test_logged_offline_survives_a_reload_and_is_sent_once(live_server, br
     assert "无网络" in await page.inner_text("#interception-result")
     assert await page.locator("#outbox li").count() == 1
     assert "待发送" in await page.inner_text("#outbox-card")
+    await screenshot(page, "staff-outbox-offline-desktop", full_page=False)
 
     # A draft half-typed offline comes back after the reload, with the queue.
     await page.fill("#description", "第二笔草稿")
