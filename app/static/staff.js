@@ -10,7 +10,7 @@ const FIELDS = ["occurred_at", "amount_saved", "channel", "fraud_type", "victim_
 const MAX_AMOUNT = 100000000;
 // On /staff/records/{id} the same form corrects a record that awaits review.
 const editId = form.dataset.editId;
-let clientRef = null;
+let clientRef = outbox.newClientRef();
 
 // "86,000", "８６０００", "¥86000", "86000元" → "86000.00"; null when it is not an amount.
 function normaliseAmount(text) {
@@ -245,15 +245,15 @@ form.addEventListener("submit", async (event) => {
     await outbox.put(entry);
     const sent = await outbox.send(entry);
     if (sent.state === "sent") {
-      announce("ok", `${words.savedNumber} ${sent.record.id}`);
       await startNewForm();
+      announce("ok", `${words.savedNumber} ${sent.record.id}`);
     } else if (sent.state === "refused") {
       await outbox.remove(entry.client_ref);
       showServerErrors(sent.answer);
     } else {
       await outbox.put({...entry, state: "waiting", signedOut: Boolean(sent.signedOut)});
-      announce("queued", words.queued);
       await startNewForm();
+      announce("queued", words.queued);
       await askForSync();
     }
   } finally {
@@ -293,7 +293,9 @@ async function start() {
     for (const name of FIELDS) form.elements[name].value = draft.values[name] || "";
     echoAmount();
   } else {
-    await startNewForm();
+    // Nothing kept: a fresh key, and "now" unless the person has already typed a time.
+    clientRef = outbox.newClientRef();
+    if (!form.occurred_at.value) form.occurred_at.value = localNow();
   }
   await showOutbox();
   if (navigator.onLine) sendQueued();

@@ -72,7 +72,8 @@ async def test_form_speaks_chinese_checks_fields_and_normalises_amounts(
     for select in ("#channel", "#fraud_type", "#victim_age_band", "#event_id"):
         assert await page.input_value(select) == ""
     assert await page.input_value("#amount_saved") == ""
-    assert await page.input_value("#occurred_at") != ""
+    # "Now" is filled in once the page has looked for a kept draft (there is none).
+    await page.wait_for_function("document.getElementById('occurred_at').value !== ''")
     assert await page.locator("label[for=channel] .req").count() == 1
 
     # Saving an empty form: Chinese messages next to the fields, nothing stored.
@@ -145,7 +146,14 @@ async def test_logged_offline_survives_a_reload_and_is_sent_once(live_server, br
 
     # A draft half-typed offline comes back after the reload, with the queue.
     await page.fill("#description", "第二笔草稿")
+    # Kept as typed (the draft is written to IndexedDB on every input event).
+    await page.wait_for_function(
+        "FangzhaOutbox.draft().then((d) => d && d.values.description === '第二笔草稿')"
+    )
     await page.reload()
+    # The page reads the queue and the draft back from IndexedDB once loaded.
+    await page.wait_for_selector("#outbox li")
+    await page.wait_for_function("document.getElementById('description').value !== ''")
     assert await page.locator("#outbox li").count() == 1
     assert "¥12,345.60" in await page.inner_text("#outbox li")
     assert await page.input_value("#description") == "第二笔草稿"
