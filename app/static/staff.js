@@ -114,15 +114,28 @@ async function startNewForm() {
   await outbox.clearDraft();
 }
 
+// The API's reason, or, on a Chinese page while the API still answers in English,
+// what to check in this field, in Chinese.
+function fieldMessage(field, reason) {
+  const chinesePage = document.documentElement.lang.startsWith("zh");
+  if (!chinesePage || /[\u4e00-\u9fff]/.test(reason)) return reason;
+  const key = `server${field.replace(/(^|_)(\w)/g, (m, sep, c) => c.toUpperCase())}`;
+  return words[key] || words.serverField;
+}
+
 // The API says which field is wrong: in `extra` (400) or as "field: reason" (422).
 function showServerErrors(answer) {
   let placed = false;
   for (const item of Array.isArray(answer.extra) ? answer.extra : []) {
     const key = String(item.key || "").split(".")[0];
-    if (FIELDS.includes(key)) placed = showFieldError(key, answer.detail || item.message) || placed;
+    if (FIELDS.includes(key)) {
+      placed = showFieldError(key, fieldMessage(key, item.message || answer.detail)) || placed;
+    }
   }
   const match = /^(\w+)\s*[:：]\s*(.+)$/s.exec(answer.detail || "");
-  if (!placed && match && FIELDS.includes(match[1])) placed = showFieldError(match[1], match[2]);
+  if (!placed && match && FIELDS.includes(match[1])) {
+    placed = showFieldError(match[1], fieldMessage(match[1], match[2]));
+  }
   announce("error", placed ? words.fixFields : answer.detail || words.noConnection);
 }
 
