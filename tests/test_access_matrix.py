@@ -203,6 +203,11 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/logout"): Rule("public", "/logout", page=True),
     ("GET", "/staff"): Rule("staff", "/staff", page=True),
     ("GET", "/dashboard"): Rule("staff", "/dashboard", page=True),
+    ("GET", "/staff/attendance"): Rule("staff", "/staff/attendance", page=True),
+    ("GET", "/staff/records"): Rule("staff", "/staff/records", page=True),
+    ("GET", "/staff/records/{}"): Rule("staff", "/staff/records/{interception}", page=True),
+    # The offline queue's service worker: served from the root so that it may control /staff.
+    ("GET", "/staff-sw.js"): Rule("public", "/staff-sw.js"),
     ("*", "/admin"): Rule("admin", "/admin/", page=True),
     ("GET", "/static/{}"): Rule("public", "/static/site.css"),
     # Coordinators' planning pages (a JSON body is an empty form: the page answers 422).
