@@ -49,7 +49,7 @@ async def test_weekly_event_with_a_clash_in_the_month_view(
     assert hidden_draft.status_code == 201, hidden_draft.text
 
     page = await signed_in_page(browser, live_server, "nj_coord", demo.password, viewport)
-    campaign_name = f"四月反诈周({viewport['width']})"
+    campaign_name = f"四月反诈周({viewport['viewport']['width']})"
     await page.goto(f"{live_server}/coordinator/campaigns/new")
     await page.fill("#name", campaign_name)
     await page.fill("#starts_on", "2030-04-01")
@@ -58,7 +58,7 @@ async def test_weekly_event_with_a_clash_in_the_month_view(
     await page.wait_for_url(f"{live_server}/coordinator/campaigns#campaign-*")
 
     await page.goto(f"{live_server}/coordinator/events/new?day=2030-04-02")
-    title = f"每周厅堂微沙龙({viewport['width']})"
+    title = f"每周厅堂微沙龙({viewport['viewport']['width']})"
     await page.fill("#title", title)
     await page.select_option("#kind", "salon")
     kinds = await page.locator("#kind option").all_inner_texts()

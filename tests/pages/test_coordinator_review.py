@@ -34,7 +34,7 @@ async def test_coordinator_verifies_a_staff_interception_but_not_their_own(
     staff = await api_headers(http, "lk_staff", demo.password)
     events = (await http.get("/api/events", params={"limit": 100}, headers=staff)).json()
     lecture = next(e for e in events["items"] if e["status"] != "draft")
-    tag = viewport["width"]
+    tag = viewport["viewport"]["width"]
     theirs = await _log(http, staff, f"page-review-{tag}-staff", "23000.00", lecture["id"], 2)
     mine = await _log(http, coord, f"page-review-{tag}-coord", "5000.00", None, 1)
 
