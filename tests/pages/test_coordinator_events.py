@@ -164,3 +164,16 @@ async def test_editor_shows_chinese_messages_by_the_fields(live_server, browser,
     assert await page.inner_text("#ends_at-error") == "结束时间必须晚于开始时间。"
     assert await page.get_attribute("#ends_at", "aria-invalid") == "true"
     await page.context.close()
+
+
+async def test_unknown_branch_in_the_address_is_said_on_the_page(live_server, browser, demo):
+    page = await signed_in_page(browser, live_server, "nj_coord", demo.password, VIEWPORTS[1])
+    response = await page.goto(f"{live_server}/coordinator/events?branch=NO-SUCH")
+    assert response is not None
+    assert response.status == 200
+    assert "NO-SUCH" in await page.inner_text("#calendar-problem")
+    assert await page.locator("a.occ").count() == 0
+    await page.goto(f"{live_server}/coordinator")
+    assert page.url.endswith("/coordinator/events")
+    assert await page.get_attribute("header.site a[href='/coordinator/events']", "href")
+    await page.context.close()
