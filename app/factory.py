@@ -30,9 +30,12 @@ from app.hosts import AllowedHosts, allowed_hosts_config
 from app.json_log import json_logging
 from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
-from app.pages.controllers import PublicPages, StaffPages
+from app.pages.controllers import PublicPages
 from app.pages.coordinator.routes import coordinator_pages
+from app.pages.dashboard import DashboardPage
 from app.pages.events_path import event_page_or_file
+from app.pages.staff.routes import staff_pages
+from app.replica_reads import ReplicaReads
 from app.request_checks import CheckedRequest, check_request
 from app.request_log import RequestLog
 from app.security_headers import security_headers
@@ -61,7 +64,13 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         # Every web page goes here: each shows the demo banner while demo data is present.
         Router(
             path="/",
-            route_handlers=[PublicPages, StaffPages, event_page_or_file, *coordinator_pages],
+            route_handlers=[
+                PublicPages,
+                event_page_or_file,
+                *coordinator_pages,
+                *staff_pages,
+                DashboardPage,
+            ],
             # A layer's before_request replaces the app's, so this one runs both.
             before_request=check_page_request,
         ),
@@ -78,6 +87,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             prometheus.middleware,
             DefineMiddleware(AllowedHosts, config=allowed_hosts_config(settings.allowed_hosts)),
             DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", "^/static/"]),
+            # After sign-in, so sessions are always checked on the primary.
+            ReplicaReads(),
         ],
         "exception_handlers": exception_handlers,
         "before_send": [security_headers(settings.public_url)],
