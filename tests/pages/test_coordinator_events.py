@@ -144,6 +144,23 @@ async def test_weekly_event_with_a_clash_in_the_month_view(
     assert await week.locator(f"a.occ[data-event='{event_id}']").count() == 1
     assert await week.locator(f"a.occ[data-event='{existing_id}'][data-conflict]").count() == 1
 
+    # One occurrence is not held: ticked in the editor, gone from the month.
+    await page.goto(f"{live_server}/coordinator/events/{event_id}")
+    skip = page.locator("input[name=exdates][value='2030-04-16T06:00:00+00:00']")
+    assert "2030年4月16日" in await page.inner_text(".skip-dates")
+    await skip.check()
+    await page.click("#save-event")
+    # Still clashing on the 9th: the service asks again, and the coordinator keeps it.
+    await page.check("#allow_conflicts")
+    assert await skip.is_checked()
+    await page.click("#save-event")
+    await page.wait_for_url("**/coordinator/events/*?saved=1")
+    skipped = (await http.get(f"/api/events/{event_id}", headers=headers)).json()
+    assert skipped["exdates"] == ["2030-04-16T14:00:00+08:00"]
+    assert "2030年4月16日" not in await page.inner_text("#repeat-preview ol")
+    await page.goto(f"{live_server}/coordinator/events?day=2030-04-15")
+    assert await page.locator(f"a.occ[data-event='{event_id}']").count() == 3
+
     # Cancel with a reason; without one the page asks for it.
     await page.goto(f"{live_server}/coordinator/events/{event_id}")
     await page.click("#cancel-form button[type=submit]")
