@@ -34,6 +34,7 @@ from app.json_log import json_logging
 from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
 from app.openapi_statuses import ErrorStatuses
+from app.pages.admin_pages import AdminPages
 from app.pages.controllers import PublicPages
 from app.pages.coordinator.routes import coordinator_pages
 from app.pages.dashboard import DashboardPage
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
                 *coordinator_pages,
                 *staff_pages,
                 DashboardPage,
+                AdminPages,
             ],
             # A layer's before_request replaces the app's, so this one runs both.
             before_request=check_page_request,

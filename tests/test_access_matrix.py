@@ -242,6 +242,15 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/coordinator/import/preview"): Rule(
         "coordinator", "/coordinator/import/preview", page=True
     ),
+    # Only a redirect to the calendar, which checks the caller.
+    ("GET", "/coordinator"): Rule("public", "/coordinator", page=True),
+    ("GET", "/coordinator/review"): Rule("coordinator", "/coordinator/review", page=True),
+    ("POST", "/coordinator/review/{}/verify"): Rule(
+        "coordinator", "/coordinator/review/{interception}/verify", page=True
+    ),
+    ("POST", "/coordinator/review/{}/reject"): Rule(
+        "coordinator", "/coordinator/review/{interception}/reject", page=True
+    ),
     ("GET", "/static/vendor/{}/{}"): Rule("public", "/static/vendor/htmx/htmx.min.js"),
 }
 
