@@ -1,8 +1,7 @@
-"""The web pages: public events, one event, sign-in, the staff desk and the dashboard."""
+"""The signed-in pages: sign-in, the staff desk and the dashboard (public ones: public.py)."""
 
 from datetime import datetime, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
@@ -16,13 +15,8 @@ from app.i18n import negotiate
 from app.pages import formatting, labels
 from app.pages.rendering import page
 from core.clock import utcnow
-from core.errors import NotFound
-from core.params import BranchCode
-from core.urls import public_base_url
 from events.listing import EventFilter, list_events, list_occurrences
-from events.schedule import get_event
 from events.schemas import OccurrenceOut
-from exports.qr import qr_svg
 from exports.reports import Scope, summary
 
 # Head office reports by the Beijing calendar year.
@@ -40,38 +34,13 @@ def _helpers(request: Request) -> dict[str, Any]:
     }
 
 
-class PublicPages(Controller):
+class SignInPage(Controller):
     include_in_schema = False
-
-    @get("/", operation_id="homePage")
-    async def home(self, request: Request, branch: BranchCode = None) -> Template:
-        """Upcoming public events, and how to subscribe to them."""
-        events, _ = await list_events(None, EventFilter(start=utcnow(), branch=branch), 100, 0)
-        query = urlencode({"branch": branch}) if branch else ""
-        feed_url = f"{public_base_url(request)}/calendar.ics" + (f"?{query}" if query else "")
-        return page(
-            request,
-            "index.html",
-            events=events,
-            feed_url=feed_url,
-            webcal_url="webcal://" + feed_url.split("://", 1)[1],
-            qr=qr_svg(feed_url).decode().split("?>", 1)[-1],
-            **_helpers(request),
-        )
 
     @get("/login", operation_id="loginPage")
     async def login(self, request: Request) -> Template:
         """The sign-in form for staff, coordinators and admins."""
         return page(request, "login.html")
-
-
-async def event_page(request: Request, event_id: int) -> Template:
-    """One event: when, where, who speaks, and a button to add it to the phone calendar."""
-    try:
-        event = await get_event(caller_of(request), event_id)
-    except NotFound:
-        return page(request, "not_found.html", status_code=404)
-    return page(request, "event.html", event=event, **_helpers(request))
 
 
 async def _recordable(caller: Caller, now: datetime) -> list[OccurrenceOut]:
@@ -134,4 +103,4 @@ class StaffPages(Controller):
         return page(request, "dashboard.html", year=year, figures=figures, **_helpers(request))
 
 
-__all__ = ["PublicPages", "StaffPages", "event_page"]
+__all__ = ["SignInPage", "StaffPages"]
