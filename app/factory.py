@@ -32,6 +32,7 @@ from app.metrics import MetricsController, prometheus
 from app.pages.controllers import SignInPage, StaffPages
 from app.pages.events_path import event_page_or_file
 from app.pages.public import PublicPages
+from app.pages.public_poster import PosterPages
 from app.request_checks import CheckedRequest, check_request
 from app.request_log import RequestLog
 from app.security_headers import security_headers
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         # Every web page goes here: each shows the demo banner while demo data is present.
         Router(
             path="/",
-            route_handlers=[PublicPages, SignInPage, StaffPages, event_page_or_file],
+            route_handlers=[PublicPages, PosterPages, SignInPage, StaffPages, event_page_or_file],
             # A layer's before_request replaces the app's, so this one runs both.
             before_request=check_page_request,
         ),

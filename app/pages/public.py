@@ -82,7 +82,7 @@ def _choice(
     return choice
 
 
-async def _listed(choice: Choice, start: datetime, end: datetime) -> list[Listed]:
+async def listed_events(choice: Choice, start: datetime, end: datetime) -> list[Listed]:
     """Public events with occurrences in [start, end), each with those occurrences."""
     found = EventFilter(start=start, end=end, branch=choice.branch, kind=choice.kind)
     events, _ = await list_events(None, found, 500, 0)
@@ -117,7 +117,7 @@ class PublicPages(Controller):
             if view == "month":
                 year, number = _month_of(month, now)
                 start, end = month_bounds(year, number, HOME_ZONE)
-                entries = await _listed(choice, start, end)
+                entries = await listed_events(choice, start, end)
                 occurrences = sorted(
                     (o for e in entries for o in e.starts), key=lambda o: o.starts_at
                 )
@@ -129,7 +129,7 @@ class PublicPages(Controller):
                     "following": month_key(*shift_month(year, number, 1)),
                 }
             else:
-                entries = (await _listed(choice, now, now + AHEAD))[:LIST_LIMIT]
+                entries = (await listed_events(choice, now, now + AHEAD))[:LIST_LIMIT]
         except Unprocessable as problem:
             return problem_page(request, 422, str(problem.detail))
         return public_page(
@@ -152,7 +152,7 @@ class PublicPages(Controller):
     async def past(self, request: Request) -> Template:
         """Public events of the last months, newest first."""
         now = utcnow()
-        entries = await _listed(Choice(), now - PAST, now)
+        entries = await listed_events(Choice(), now - PAST, now)
         for entry in entries:
             entry.starts.reverse()
         entries.sort(key=lambda e: e.starts[0].starts_at, reverse=True)
@@ -224,7 +224,7 @@ class PublicPages(Controller):
             request,
             "public/branch.html",
             branch=branch,
-            entries=(await _listed(choice, now, now + AHEAD))[:LIST_LIMIT],
+            entries=(await listed_events(choice, now, now + AHEAD))[:LIST_LIMIT],
             repeat=lambda e: repeat_words(e, negotiate(request)),
             **_qr_context(request, choice.feed(), "QR code: subscribe to this branch's events"),
         )
