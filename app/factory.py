@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request, Router
+from litestar.config.compression import CompressionConfig
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -43,6 +44,7 @@ from app.request_log import RequestLog
 from app.security_headers import security_headers
 from app.settings import Settings
 from app.vendor import vendor_file
+from exports.feed_responses import ALREADY_COMPRESSED
 
 APP_DIR = Path(__file__).parent
 
@@ -97,6 +99,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         "exception_handlers": exception_handlers,
         "before_send": [security_headers(settings.public_url)],
         "request_class": CheckedRequest,
+        # Pages and JSON gzipped when the client asks; feeds and vendor files carry
+        # their own compressed bytes and opt out.
+        "compression_config": CompressionConfig(backend="gzip", exclude_opt_key=ALREADY_COMPRESSED),
         "before_request": check_request,
         "stores": {"feeds": MemoryStore()},
         "request_max_body_size": settings.max_body_bytes,

@@ -1,9 +1,10 @@
 """Rendering a public page: the shared page context, plus the 大字 (large text) mode
 kept in a cookie and the labels the public templates show."""
 
+import gzip
 from typing import Any
 
-from litestar import Request
+from litestar import MediaType, Request, Response
 from litestar.response import Template
 
 from app.i18n import negotiate, translations
@@ -61,3 +62,29 @@ def problem_page(request: Request, status_code: int, message: str) -> Template:
 
 def translate(request: Request, text: str) -> str:
     return str(translations(negotiate(request)).gettext(text))
+
+
+def encoded_page(request: Request, template: Template) -> Response[bytes]:
+    """A page rendered here and compressed as the client asks.
+
+    For `/events/{id}`: that route also serves the event's .ics file, already
+    compressed, so the app's compression skips the whole route.
+    """
+    engine = request.app.template_engine
+    assert engine is not None
+    html = engine.get_template(template.template_name or "").render(
+        request=request, **template.context
+    )
+    body = html.encode("utf-8")
+    headers = {"Vary": "Accept-Encoding"}
+    # As the app's compression decides for the other pages: gzip when the client names it.
+    if "gzip" in request.headers.get("accept-encoding", "").lower() and len(body) >= 500:
+        body = gzip.compress(body, compresslevel=6)
+        headers["Content-Encoding"] = "gzip"
+    return Response(
+        body,
+        status_code=template.status_code,
+        media_type=MediaType.HTML,
+        headers=headers,
+        cookies=template.cookies,
+    )

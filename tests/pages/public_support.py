@@ -33,15 +33,16 @@ def decode_qr(png: bytes) -> str:
 
 
 async def phone_page(browser: Any, user_agent: str | None = None, **options: Any) -> Any:
-    context = await browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        device_scale_factor=1,
-        is_mobile=True,
-        has_touch=True,
+    settings = {
+        "viewport": PHONE,
+        "locale": "zh-CN",
+        "device_scale_factor": 1,
+        "is_mobile": True,
+        "has_touch": True,
         **({"user_agent": user_agent} if user_agent else {}),
         **options,
-    )
+    }
+    context = await browser.new_context(**settings)
     return await context.new_page()
 
 
