@@ -37,11 +37,19 @@ def _days(parts: dict[str, str], first: datetime) -> list[tuple[int, int]]:
 
 
 def repeat_words(event: EventOut, locale: str) -> str:
-    """The repeat rule as a poster would say it: 每周二, 每两周周四, 每月第一个周二, 每天."""
+    """The event's repeat rule in words, or "" for a one-off event."""
     if not event.rrule:
         return ""
-    parts = _rule_parts(event.rrule)
     first = datetime.fromisoformat(event.starts_at).astimezone(ZoneInfo(event.timezone))
+    return rule_words(event.rrule, first, locale)
+
+
+def rule_words(rrule: str, first: datetime, locale: str) -> str:
+    """A repeat rule as a poster would say it: 每周二, 每两周的周四, 每月第一个周二, 每天.
+
+    `first` is the first start in the event's zone: a rule without BYDAY repeats on its day.
+    """
+    parts = _rule_parts(rrule)
     interval_text = parts.get("INTERVAL", "1")
     interval = int(interval_text) if interval_text.isdigit() and int(interval_text) > 0 else 1
     freq = parts.get("FREQ", "")
