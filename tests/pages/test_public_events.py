@@ -92,7 +92,11 @@ async def test_a_weekly_event_shows_its_next_date_and_its_rule(live_server, brow
 
 async def test_filters_by_outlet_and_kind_and_the_month_view(live_server, browser, demo):
     async with httpx.AsyncClient(base_url=live_server) as http:
-        params = {"from": datetime.now(UTC).isoformat(), "limit": 100, "branch": "NJ-FG"}
+        params: dict[str, str] = {
+            "from": datetime.now(UTC).isoformat(),
+            "limit": "100",
+            "branch": "NJ-FG",
+        }
         fugong = (await http.get("/api/events", params=params)).json()["items"]
         everywhere = (await http.get("/api/events", params={**params, "branch": ""})).json()
     page = await phone_page(browser)
