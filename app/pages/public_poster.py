@@ -26,7 +26,7 @@ from exports.subscribe_links import subscribe_links
 
 POSTER_CSS = Path(__file__).parent.parent / "static" / "public-poster.css"
 # What fits one A4 page in poster type; the QR code leads to the rest.
-POSTER_EVENTS = 5
+POSTER_EVENTS = 4
 POSTER_DAYS = 31
 
 

@@ -4,6 +4,7 @@ kept in a cookie and the labels the public templates show."""
 import gzip
 from typing import Any
 
+from babel.dates import format_date
 from litestar import MediaType, Request, Response
 from litestar.response import Template
 
@@ -33,6 +34,7 @@ def helpers(request: Request) -> dict[str, Any]:
         "kind_label": lambda code: labels.label(labels.KINDS, code, locale),
         "audience_label": lambda code: labels.label(labels.AUDIENCES, code, locale),
         "language_label": lambda code: labels.LANGUAGES.get(code, code),
+        "weekday": lambda day: format_date(day, "EEEE", locale=locale),
     }
 
 

@@ -123,9 +123,10 @@ async def test_the_large_text_switch_works_without_javascript(live_server, brows
 async def test_filters_and_month_work_without_javascript(live_server, browser, demo):
     page = await phone_page(browser, java_script_enabled=False)
     await page.goto(f"{live_server}/")
+    await page.click("details.filters summary")
     await page.select_option("select[name=language]", "lis")
     await page.select_option("select[name=audience]", "elderly")
-    await page.click("form.filters button[type=submit]")
+    await page.click("details.filters button[type=submit]")
     assert "language=lis" in page.url
     async with httpx.AsyncClient(base_url=live_server) as http:
         items = (await http.get("/api/events", params={"limit": 100})).json()["items"]

@@ -101,8 +101,9 @@ async def test_filters_by_outlet_and_kind_and_the_month_view(live_server, browse
         everywhere = (await http.get("/api/events", params={**params, "branch": ""})).json()
     page = await phone_page(browser)
     await page.goto(f"{live_server}/")
+    await page.click("details.filters summary")
     await page.select_option("select[name=branch]", "NJ-FG")
-    await page.click("form.filters button[type=submit]")
+    await page.click("details.filters button[type=submit]")
     titles = set(await page.locator("article h2").all_inner_texts())
     assert titles
     assert titles <= {e["title"] for e in fugong}

@@ -62,6 +62,15 @@ async def test_poster_pdf_is_one_a4_page_whose_code_scans(live_server, demo):
     assert decode_qr(png) == f"{live_server}/subscribe?branch=NJ-LK"
 
 
+async def test_the_busiest_poster_still_fits_one_page(live_server, demo):
+    # The whole network's poster has the most events: the rest are behind the QR code.
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
+        response = await http.get("/branches/NJ/poster.pdf")
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    assert "扫码查看" in reader.pages[0].extract_text()
+
+
 async def test_printed_poster_page_scans_and_shows_the_lisu_line(live_server, browser, demo):
     # An A4 sheet's width on a screen, as someone about to print it sees it.
     page = await browser.new_page(viewport={"width": 800, "height": 1130}, locale="zh-CN")
