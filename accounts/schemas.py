@@ -3,6 +3,7 @@ from typing import Annotated
 import msgspec
 
 from accounts.roles import RoleName
+from core.pagination import Page, schema_name
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
 # PostgreSQL text cannot hold NUL; refusing it here gives a 400 instead of a driver error.
@@ -59,11 +60,7 @@ class BranchUpdate(msgspec.Struct, forbid_unknown_fields=True):
     poster_note: Text | msgspec.UnsetType = msgspec.UNSET
 
 
-class BranchPage(msgspec.Struct):
-    items: list[BranchOut]
-    total: int
-    limit: int
-    offset: int
+BranchPage = Annotated[Page[BranchOut], schema_name("BranchPage")]
 
 
 class UserOut(msgspec.Struct):
@@ -96,11 +93,7 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
     password: Password | msgspec.UnsetType = msgspec.UNSET
 
 
-class UserPage(msgspec.Struct):
-    items: list[UserOut]
-    total: int
-    limit: int
-    offset: int
+UserPage = Annotated[Page[UserOut], schema_name("UserPage")]
 
 
 class LoginIn(msgspec.Struct):

@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request, Router
-from litestar.config.compression import CompressionConfig
+from litestar.exceptions import HTTPException
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -23,20 +23,24 @@ from accounts.passwords import set_hashing_concurrency
 from app.admin import admin
 from app.api_docs import OfflineSwaggerRenderPlugin
 from app.auth import TokenAuthMiddleware
+from app.compression import compression_config
 from app.database import close_database, open_database
 from app.demo.banner import note_demo_data
+from app.error_pages import find_caller_for_error_page, with_error_pages
 from app.errors import exception_handlers
 from app.health import health
 from app.hosts import AllowedHosts, allowed_hosts_config
 from app.json_log import json_logging
 from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
-from app.pages.controllers import SignInPage
+from app.openapi_statuses import ErrorStatuses
+from app.pages.admin_pages import AdminPages
 from app.pages.coordinator.routes import coordinator_pages
 from app.pages.dashboard import DashboardPage
 from app.pages.events_path import event_page_or_file
 from app.pages.public import PublicPages
 from app.pages.public_poster import PosterPages
+from app.pages.sign_in import SignInPages
 from app.pages.staff.routes import staff_pages
 from app.replica_reads import ReplicaReads
 from app.request_checks import CheckedRequest, check_request
@@ -44,7 +48,6 @@ from app.request_log import RequestLog
 from app.security_headers import security_headers
 from app.settings import Settings
 from app.vendor import vendor_file
-from exports.feed_responses import ALREADY_COMPRESSED
 
 APP_DIR = Path(__file__).parent
 
@@ -71,11 +74,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             route_handlers=[
                 PublicPages,
                 PosterPages,
-                SignInPage,
+                SignInPages,
                 event_page_or_file,
                 *coordinator_pages,
                 *staff_pages,
                 DashboardPage,
+                AdminPages,
             ],
             # A layer's before_request replaces the app's, so this one runs both.
             before_request=check_page_request,
@@ -96,14 +100,18 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             # After sign-in, so sessions are always checked on the primary.
             ReplicaReads(),
         ],
-        "exception_handlers": exception_handlers,
+        # Browsers opening a page get 401/403/404 as pages; everything else keeps JSON.
+        "exception_handlers": {
+            **exception_handlers,
+            HTTPException: with_error_pages(exception_handlers[HTTPException]),
+        },
+        "after_exception": [find_caller_for_error_page],
         "before_send": [security_headers(settings.public_url)],
         "request_class": CheckedRequest,
-        # Pages and JSON gzipped when the client asks; feeds and vendor files carry
-        # their own compressed bytes and opt out.
-        "compression_config": CompressionConfig(backend="gzip", exclude_opt_key=ALREADY_COMPRESSED),
         "before_request": check_request,
         "stores": {"feeds": MemoryStore()},
+        "compression_config": compression_config(),
+        "plugins": [ErrorStatuses()],
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(
             title="Fangzha 防诈",

@@ -5,7 +5,16 @@ path parameter, so this handler looks at the name and hands `.ics` requests to
 the calendar export.
 """
 
+from dataclasses import dataclass, replace
+
 from litestar import MediaType, Request, Response, route
+from litestar.openapi.spec import (
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+)
 from litestar.params import FromPath
 from litestar.response import Template
 
@@ -17,12 +26,32 @@ from exports.feed_controllers import (
     event_calendar_response,
     operation_ids,
 )
+from exports.feed_responses import CALENDAR_TYPE
+
+
+@dataclass
+class PageOrFileOperation(Operation):
+    """The page is HTML and the file iCalendar; an unknown event is the HTML 404 page
+    (`/events/{id}`) or the JSON error (`/events/{id}.ics`)."""
+
+    def __post_init__(self) -> None:
+        responses = dict(self.responses or {})
+        for status, media_type in (("200", CALENDAR_TYPE), ("404", MediaType.HTML.value)):
+            answer = responses.get(status)
+            if isinstance(answer, OpenAPIResponse):
+                content = {
+                    **(answer.content or {}),
+                    media_type: OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING)),
+                }
+                responses[status] = replace(answer, content=content)
+        self.responses = responses
 
 
 @route(
     "/events/{name:str}",
     http_method=GET_AND_HEAD,
     operation_id=operation_ids("eventPageOrCalendarFile"),
+    operation_class=PageOrFileOperation,
     # Pages here stay uncompressed by Litestar too: the .ics answers already are.
     opt=FEED_OPT,
     include_in_schema=True,
