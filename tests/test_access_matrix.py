@@ -91,7 +91,7 @@ ATTENDANCE = {
     "notes": "",
 }
 
-PUBLIC_PAGES = ["/", "/login", "/events/{}"]
+PUBLIC_PAGES = ["/", "/login", "/events/{}", "/past", "/subscribe", "/branches/NJ-LK"]
 
 EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): Rule("public", "/health"),
@@ -199,6 +199,12 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # Web pages.
     ("GET", "/"): Rule("public", "/", page=True),
     ("GET", "/login"): Rule("public", "/login", page=True),
+    ("GET", "/past"): Rule("public", "/past", page=True),
+    ("GET", "/subscribe"): Rule("public", "/subscribe", page=True),
+    ("GET", "/display"): Rule("public", "/display", page=True),
+    ("GET", "/branches/{}"): Rule("public", "/branches/NJ-LK", page=True),
+    ("GET", "/branches/{}/poster"): Rule("public", "/branches/NJ-LK/poster", page=True),
+    ("GET", "/branches/{}/poster.pdf"): Rule("public", "/branches/NJ-LK/poster.pdf", page=True),
     ("POST", "/login"): Rule("public", "/login", page=True),
     ("POST", "/logout"): Rule("public", "/logout", page=True),
     ("GET", "/staff"): Rule("staff", "/staff", page=True),

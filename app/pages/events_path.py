@@ -18,7 +18,8 @@ from litestar.openapi.spec import (
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app.pages.controllers import event_page
+from app.pages.public import event_page
+from app.pages.public_rendering import encoded_page, problem_page
 from exports.feed_controllers import (
     FEED_OPT,
     GET_AND_HEAD,
@@ -62,7 +63,7 @@ async def event_page_or_file(request: Request, name: FromPath[str]) -> Template 
     if name.endswith(".ics"):
         return await event_calendar_response(request, name)
     if name.isdigit() and len(name) <= 10:
-        return await event_page(request, int(name))
-    from app.pages.rendering import page
-
-    return page(request, "not_found.html", status_code=404)
+        return encoded_page(request, await event_page(request, int(name)))
+    return encoded_page(
+        request, problem_page(request, 404, "This event does not exist, or it is not public.")
+    )
