@@ -203,6 +203,11 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/logout"): Rule("public", "/logout", page=True),
     ("GET", "/staff"): Rule("staff", "/staff", page=True),
     ("GET", "/dashboard"): Rule("staff", "/dashboard", page=True),
+    ("GET", "/staff/attendance"): Rule("staff", "/staff/attendance", page=True),
+    ("GET", "/staff/records"): Rule("staff", "/staff/records", page=True),
+    ("GET", "/staff/records/{}"): Rule("staff", "/staff/records/{interception}", page=True),
+    # The offline queue's service worker: served from the root so that it may control /staff.
+    ("GET", "/staff-sw.js"): Rule("public", "/staff-sw.js"),
     ("*", "/admin"): Rule("admin", "/admin/", page=True),
     ("GET", "/static/{}"): Rule("public", "/static/site.css"),
     # Coordinators' planning pages (a JSON body is an empty form: the page answers 422).
@@ -236,6 +241,15 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/coordinator/import"): Rule("coordinator", "/coordinator/import", page=True),
     ("POST", "/coordinator/import/preview"): Rule(
         "coordinator", "/coordinator/import/preview", page=True
+    ),
+    # Only a redirect to the calendar, which checks the caller.
+    ("GET", "/coordinator"): Rule("public", "/coordinator", page=True),
+    ("GET", "/coordinator/review"): Rule("coordinator", "/coordinator/review", page=True),
+    ("POST", "/coordinator/review/{}/verify"): Rule(
+        "coordinator", "/coordinator/review/{interception}/verify", page=True
+    ),
+    ("POST", "/coordinator/review/{}/reject"): Rule(
+        "coordinator", "/coordinator/review/{interception}/reject", page=True
     ),
     ("GET", "/static/vendor/{}/{}"): Rule("public", "/static/vendor/htmx/htmx.min.js"),
 }

@@ -53,11 +53,6 @@ class PublicPages(Controller):
             **_helpers(request),
         )
 
-    @get("/login", operation_id="loginPage")
-    async def login(self, request: Request) -> Template:
-        """The sign-in form for staff, coordinators and admins."""
-        return page(request, "login.html")
-
 
 async def event_page(request: Request, event_id: int) -> Template:
     """One event: when, where, who speaks, and a button to add it to the phone calendar."""

@@ -16,6 +16,7 @@ from app.i18n import negotiate
 from app.pages import formatting, labels
 from app.pages.dashboard_figures import chart, outreach_by_month
 from app.pages.rendering import page
+from app.pages.sign_in import sign_in_redirect
 from core.clock import utcnow
 from events.campaigns import list_campaigns
 from exports.reports import Scope, event_impact, summary
@@ -97,7 +98,7 @@ class DashboardPage(Controller):
         """A year's figures for the caller's branch subtree, optionally for one campaign."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         locale = negotiate(request)
         year = year or utcnow().astimezone(REPORT_ZONE).year
         scope = Scope(

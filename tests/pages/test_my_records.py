@@ -11,6 +11,7 @@ import zxingcpp
 
 from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
+from tests.pages.screenshots import screenshot
 from tests.pages.test_pages import sign_in
 from tests.pages.test_staff_desk import PHONE, signed_in_page
 
@@ -83,6 +84,7 @@ async def test_my_records_show_reviews_and_take_corrections(live_server, browser
     assert "待审核" in await open_one.inner_text()
     assert "¥450.00" in await open_one.inner_text()
     await assert_accessible(page)
+    await screenshot(page, "staff-my-records-phone")
 
     await open_one.locator("a.edit").click()
     await page.wait_for_url(f"{live_server}/staff/records/{waiting['id']}")

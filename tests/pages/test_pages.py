@@ -141,7 +141,7 @@ async def test_wrong_password_shows_the_reason(live_server, browser, demo):
 async def test_staff_signs_in_and_logs_an_interception(live_server, browser, demo, http):
     page = await browser.new_page(locale="zh-CN")
     await page.goto(f"{live_server}/staff")
-    assert page.url.endswith("/login")
+    assert page.url.endswith("/login?next=%2Fstaff")  # and back to the desk after
     await page.fill("#username", "lk_staff")
     await page.fill("#password", demo.password)
     await page.click("button[type=submit]")

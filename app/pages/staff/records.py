@@ -16,6 +16,7 @@ from accounts.guards import caller_of
 from app.i18n import negotiate
 from app.pages import labels
 from app.pages.rendering import page
+from app.pages.sign_in import sign_in_redirect
 from app.pages.staff.desk import helpers
 from core.clock import utcnow
 from core.errors import NotFound
@@ -51,7 +52,7 @@ class MyRecords(Controller):
         """My interceptions with their review state and note; my private calendar and its QR."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         rows = (
             await Interception.select(*COLUMNS)
             .where(Interception.logged_by == caller.id)
@@ -83,7 +84,7 @@ class MyRecords(Controller):
         """One of my interceptions in the desk's form, to correct while it awaits review."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         try:
             record = await get_interception(caller, record_id)
         except NotFound:
