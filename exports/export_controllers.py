@@ -19,7 +19,6 @@ from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
-    Operation,
     Schema,
 )
 from litestar.response import Stream
@@ -27,6 +26,7 @@ from litestar.types import Method
 from litestar.types.internal_types import PathParameterDefinition
 
 from accounts.guards import requires_staff, signed_in
+from core.api_operation import ApiOperation
 from core.clock import utcnow
 from core.error_body import ErrorBody
 from core.errors import Unprocessable
@@ -67,10 +67,11 @@ def _operation_id(
 
 
 @dataclass
-class FileOperation(Operation):
+class FileOperation(ApiOperation):
     """An export's operation: its 200 answer names the media type of its own path."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         media_type = XLSX_TYPE if (self.operation_id or "").endswith("Xlsx") else CSV_TYPE
         ok = (self.responses or {}).get("200")
         if isinstance(ok, OpenAPIResponse):
