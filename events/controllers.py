@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
-from litestar.params import JSONBody, Parameter, QueryParameter
+from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from accounts.guards import (
@@ -14,7 +14,7 @@ from accounts.guards import (
     signed_in,
 )
 from core.pagination import Limit, Offset
-from core.params import BranchCode, CampaignId, From, RecordId, To
+from core.params import BranchCode, CampaignId, From, RecordId, RequiredFrom, RequiredTo, To
 from events import attendance, campaigns, history, listing, schedule
 from events.import_controllers import routes as import_routes
 from events.schemas import (
@@ -183,8 +183,8 @@ class EventController(Controller):
 @get("/api/occurrences", operation_id="listOccurrences", tags=["events"])
 async def list_occurrences(
     request: Request,
-    start: Annotated[str, QueryParameter(name="from", max_length=40, description="Window start")],
-    end: Annotated[str, QueryParameter(name="to", max_length=40, description="Window end")],
+    start: RequiredFrom,
+    end: RequiredTo,
     branch: BranchCode = None,
     campaign: CampaignId = None,
     kind: KindFilter = None,

@@ -498,27 +498,3 @@ def utc_instant(value: datetime, name: str) -> datetime:
 def local_iso(instant: datetime, timezone: str) -> str:
     """ISO 8601 with the offset of the event's own zone."""
     return instant.astimezone(zone_of(timezone)).isoformat()
-
-
-def parse_instant(text: str, default_zone: str = "Asia/Shanghai") -> datetime:
-    """A query-string time: ISO 8601, a date (midnight) or a naive time in the default zone."""
-    value = text.strip()
-    if "T" in value and value.count(" ") == 1:
-        # An unencoded "+08:00" arrives as " 08:00".
-        value = value.replace(" ", "+")
-    try:
-        if len(value) == 10:
-            parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
-        else:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=zone_of(default_zone))
-        instant = parsed.astimezone(UTC)
-    except (ValueError, OverflowError) as exc:
-        raise RecurrenceError(
-            f'"{value[:40]}" is not a date or time; write e.g. 2025-03-01 or '
-            "2025-03-01T09:00:00+08:00."
-        ) from exc
-    if not EARLIEST - timedelta(days=3660) <= instant <= LATEST + timedelta(days=3660):
-        raise RecurrenceError(f'"{value[:40]}" is too far in the past or future.')
-    return instant

@@ -32,7 +32,8 @@ from accounts.guards import requires_staff, signed_in
 from core.clock import utcnow
 from core.errors import Unprocessable
 from core.params import BranchCode, CampaignId, EventId, From, To
-from events.listing import EventFilter, event_filter, query_window
+from core.window import parse_window
+from events.listing import EventFilter, event_filter
 from events.schemas import Kind
 from events.schemas import Status as EventStatus
 from exports import export_rows
@@ -120,9 +121,9 @@ async def attendance_filters(
     campaign: CampaignId = None,
     event: EventId = None,
 ) -> export_rows.AttendanceFilter:
-    window = query_window(start, end)
+    window = parse_window(start, end)
     return export_rows.AttendanceFilter(
-        start=window[0], end=window[1], branch=branch, campaign=campaign, event=event
+        start=window.start, end=window.end, branch=branch, campaign=campaign, event=event
     )
 
 

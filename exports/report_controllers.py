@@ -13,8 +13,8 @@ from core.clock import utcnow
 from core.errors import Unprocessable
 from core.pagination import Limit, Offset
 from core.params import BranchCode, CampaignId, From, RecordId, To
+from core.window import parse_window
 from events.campaigns import get_campaign
-from events.listing import query_window
 from exports import reports
 from exports.report_events import Sort
 from exports.report_sql import one_snapshot
@@ -39,7 +39,7 @@ class ImpactPage(msgspec.Struct):
 async def _scope(
     caller: Caller, start: str | None, end: str | None, branch: str | None, campaign: int | None
 ) -> reports.Scope:
-    window = query_window(start, end)
+    window = parse_window(start, end)
     branch_ids = await visible_branch_ids(caller)
     if branch:
         subtree = await subtree_ids_by_code(branch)
@@ -47,7 +47,7 @@ async def _scope(
             raise Unprocessable(f"There is no branch with code {branch}.")
         branch_ids = subtree if branch_ids is None else [b for b in subtree if b in branch_ids]
     return reports.Scope(
-        branch_ids=branch_ids, campaign_id=campaign, start=window[0], end=window[1]
+        branch_ids=branch_ids, campaign_id=campaign, start=window.start, end=window.end
     )
 
 

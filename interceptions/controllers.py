@@ -9,7 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.guards import requires_coordinator, requires_staff, signed_in
 from core.pagination import Limit, Offset
-from core.params import MAX_ID, RecordId
+from core.params import MAX_ID, From, RecordId, To
 from interceptions.editing import update_interception
 from interceptions.filters import build_filters
 from interceptions.history import history_of
@@ -38,14 +38,8 @@ class InterceptionController(Controller):
     async def list_interceptions(
         self,
         request: Request,
-        from_: Annotated[
-            str | None,
-            QueryParameter(name="from", max_length=40, description="Date or ISO time, inclusive"),
-        ] = None,
-        to: Annotated[
-            str | None,
-            QueryParameter(max_length=40, description="Date (inclusive) or ISO time"),
-        ] = None,
+        from_: From = None,
+        to: To = None,
         branch: Annotated[
             str | None,
             QueryParameter(max_length=32, description="Branch code; includes sub-branches"),
