@@ -21,7 +21,7 @@ node_modules/.installed: package.json package-lock.json $(STAMP)
 	$(BIN)/npm ci --silent --no-audit --no-fund
 	touch $@
 
-run: install
+run: install node_modules/.installed
 	$(BIN)/fangzha migrate
 	$(BIN)/fangzha demo --if-empty
 	$(BIN)/fangzha serve --host $(HOST) --port $(PORT)

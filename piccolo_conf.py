@@ -2,6 +2,8 @@
 
 `DATABASE_URL=postgres://…` selects PostgreSQL; anything else means the
 embedded SQLite file (``FANGZHA_SQLITE_PATH``, default ``data/fangzha.sqlite``).
+With PostgreSQL, ``DATABASE_REPLICA_URL`` names a streaming replica for the
+reads that can bear its lag (core/replica.py).
 """
 
 import contextlib
@@ -11,6 +13,8 @@ from pathlib import Path
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+
+from core.replica import PrimaryWithReplica
 
 # The file holds interceptions and password hashes: only the service's own user
 # may read it. SQLite gives the -wal and -shm files the mode of the database file.
@@ -38,6 +42,9 @@ def private_sqlite_file(path: Path) -> None:
 def _engine() -> PostgresEngine | SQLiteEngine:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
+        replica = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+        if replica:
+            return PrimaryWithReplica(url, replica)
         return PostgresEngine(config={"dsn": url})
     path = Path(os.environ.get("FANGZHA_SQLITE_PATH", "data/fangzha.sqlite"))
     private_sqlite_file(path)

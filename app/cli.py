@@ -4,6 +4,7 @@ import asyncio
 import ipaddress
 import os
 import sys
+import tempfile
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -39,6 +40,12 @@ def main() -> None:
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
 @click.option(
+    "--workers",
+    default=lambda: int(os.environ.get("FANGZHA_WORKERS", "1")),
+    type=click.IntRange(1, 64),
+    help="Worker processes sharing the port (production: about one per CPU core).",
+)
+@click.option(
     "--allow-demo-on-network",
     is_flag=True,
     help="Serve on a non-loopback address even while demo accounts can sign in.",
@@ -50,13 +57,23 @@ def main() -> None:
     help="One JSON line per request on stderr (--no-request-log: uvicorn's plain access log).",
 )
 def serve(
-    host: str, port: int, reload: bool, allow_demo_on_network: bool, request_log: bool
+    host: str,
+    port: int,
+    reload: bool,
+    workers: int,
+    allow_demo_on_network: bool,
+    request_log: bool,
 ) -> None:
     """Serve the web app and API."""
     import uvicorn
 
     from app.settings import Settings
 
+    if reload and workers > 1:
+        raise click.UsageError("--reload restarts one process; use it without --workers.")
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Without a shared folder each worker would answer /metrics with its own share only.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="fangzha-metrics-")
     settings = Settings.from_env()
     # Before anything creates a metric: prometheus_client opens its files on creation.
     _prepare_metrics_folder(settings.metrics_multiprocess_folder)
@@ -75,6 +92,7 @@ def serve(
         host=host,
         port=port,
         reload=reload,
+        workers=workers,
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
         access_log=not request_log,

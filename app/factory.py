@@ -6,7 +6,7 @@ from typing import Any
 from litestar import Litestar, Request, Router
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
@@ -20,6 +20,7 @@ import exports.controllers
 import interceptions.controllers
 from accounts.passwords import set_hashing_concurrency
 from app.admin import admin
+from app.api_docs import OfflineSwaggerRenderPlugin
 from app.auth import TokenAuthMiddleware
 from app.database import close_database, open_database
 from app.demo.banner import note_demo_data
@@ -29,12 +30,17 @@ from app.hosts import AllowedHosts, allowed_hosts_config
 from app.json_log import json_logging
 from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
-from app.pages.controllers import PublicPages, StaffPages
+from app.pages.controllers import PublicPages
+from app.pages.coordinator.routes import coordinator_pages
+from app.pages.dashboard import DashboardPage
 from app.pages.events_path import event_page_or_file
+from app.pages.staff.routes import staff_pages
+from app.replica_reads import ReplicaReads
 from app.request_checks import CheckedRequest, check_request
 from app.request_log import RequestLog
 from app.security_headers import security_headers
 from app.settings import Settings
+from app.vendor import vendor_file
 
 APP_DIR = Path(__file__).parent
 
@@ -58,12 +64,19 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
         # Every web page goes here: each shows the demo banner while demo data is present.
         Router(
             path="/",
-            route_handlers=[PublicPages, StaffPages, event_page_or_file],
+            route_handlers=[
+                PublicPages,
+                event_page_or_file,
+                *coordinator_pages,
+                *staff_pages,
+                DashboardPage,
+            ],
             # A layer's before_request replaces the app's, so this one runs both.
             before_request=check_page_request,
         ),
         admin,
         create_static_files_router(path="/static", directories=[APP_DIR / "static"]),
+        vendor_file,
     ]
     options: dict[str, Any] = {
         "route_handlers": route_handlers,
@@ -73,7 +86,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             # First, so that its timings include the host check and the sign-in.
             prometheus.middleware,
             DefineMiddleware(AllowedHosts, config=allowed_hosts_config(settings.allowed_hosts)),
-            DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema"]),
+            DefineMiddleware(TokenAuthMiddleware, exclude=["^/schema", "^/static/"]),
+            # After sign-in, so sessions are always checked on the primary.
+            ReplicaReads(),
         ],
         "exception_handlers": exception_handlers,
         "before_send": [security_headers(settings.public_url)],
@@ -87,7 +102,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             description="Anti-fraud education events, attendance and interceptions.",
             path="/schema",
             use_handler_docstrings=True,
-            render_plugins=[SwaggerRenderPlugin(), JsonRenderPlugin()],
+            render_plugins=[OfflineSwaggerRenderPlugin(), JsonRenderPlugin()],
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer"),

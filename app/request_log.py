@@ -11,6 +11,7 @@ passwords and personal data travel.
 """
 
 import logging
+import os
 import time
 import uuid
 from contextvars import ContextVar
@@ -70,6 +71,8 @@ class RequestLog:
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                         "bytes": sent,
+                        # Which worker process answered, when several share the port.
+                        "worker": os.getpid(),
                     }
                 },
             )

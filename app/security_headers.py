@@ -18,16 +18,6 @@ _POLICY = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
-# The interactive API page is Litestar's Swagger UI, loaded from a CDN with an inline
-# start-up script, until it is served from here; only /schema gets this exception.
-_SCHEMA_CDN = "https://cdn.jsdelivr.net"
-_SCHEMA_POLICY = {
-    **_POLICY,
-    "script-src": f"'self' 'unsafe-inline' {_SCHEMA_CDN}",
-    "style-src": f"'self' 'unsafe-inline' {_SCHEMA_CDN}",
-    "img-src": f"'self' data: {_SCHEMA_CDN}",
-}
-
 # Piccolo Admin's bundle adds its component and icon styles as <style> elements and
 # compiles its form templates with `new Function` at run time; its scripts are files
 # like ours, so inline script stays refused. Only /admin gets these two allowances.
@@ -43,7 +33,6 @@ def _header(policy: dict[str, str]) -> str:
 
 
 CONTENT_SECURITY_POLICY = _header(_POLICY)
-SCHEMA_CONTENT_SECURITY_POLICY = _header(_SCHEMA_POLICY)
 ADMIN_CONTENT_SECURITY_POLICY = _header(_ADMIN_POLICY)
 
 
@@ -52,8 +41,6 @@ def _under(path: str, prefix: str) -> bool:
 
 
 def policy_for(path: str) -> str:
-    if _under(path, "/schema"):
-        return SCHEMA_CONTENT_SECURITY_POLICY
     if _under(path, "/admin"):
         return ADMIN_CONTENT_SECURITY_POLICY
     return CONTENT_SECURITY_POLICY

@@ -14,11 +14,16 @@ from events.ics_store import CalendarImportRejectedError, store_events
 from events.schemas import CalendarImportResult
 
 
-async def import_calendar(caller: Caller, branch_id: int, data: bytes) -> CalendarImportResult:
-    """Every event of the file, or none with the problem of each one that failed."""
+async def import_calendar(
+    caller: Caller, branch_id: int, data: bytes, *, dry_run: bool = False
+) -> CalendarImportResult:
+    """Every event of the file, or none with the problem of each one that failed.
+
+    With `dry_run`, nothing is kept: the answer says what the import would do.
+    """
     # Reading a large file is CPU work: it runs beside the event loop, not on it.
     calendar = await anyio.to_thread.run_sync(parse_calendar, data)
-    return await store_events(caller, branch_id, calendar)
+    return await store_events(caller, branch_id, calendar, dry_run=dry_run)
 
 
 __all__ = ["CalendarImportRejectedError", "import_calendar"]

@@ -58,6 +58,14 @@ class CalendarImportRejectedError(Exception):
         self.errors = sorted(errors, key=lambda error: error.event)
 
 
+class _DryRunError(Exception):
+    """Ends a dry run inside its transaction, so that everything it wrote is rolled back."""
+
+    def __init__(self, result: CalendarImportResult) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
 class _TryAgainError(Exception):
     """Another writer stored one of the file's new UIDs after this import looked."""
 
@@ -183,14 +191,21 @@ async def _apply(caller: Caller, plan: _Plan) -> tuple[int, str, str]:
 
 
 async def store_events(
-    caller: Caller, branch_id: int, calendar: ParsedCalendar
+    caller: Caller, branch_id: int, calendar: ParsedCalendar, *, dry_run: bool = False
 ) -> CalendarImportResult:
-    """Writes the file's events in one transaction, or raises with every event's problem."""
+    """Writes the file's events in one transaction, or raises with every event's problem.
+
+    A dry run goes through every step and check of a real import, then rolls it
+    back: its answer is what the import would do now (ids of new events are those
+    they would get, and may differ when the import is made).
+    """
     await require_planner_of(caller, branch_id)
     if not await Branch.exists().where(Branch.id == branch_id):
         raise Unprocessable(f"Branch {branch_id} does not exist.")
     try:
-        return await _store(caller, branch_id, calendar)
+        return await _store(caller, branch_id, calendar, dry_run)
+    except _DryRunError as finished:
+        return finished.result
     except _TryAgainError:
         raise Conflict(
             "Another change stored some of these events at the same moment; nothing was "
@@ -198,7 +213,9 @@ async def store_events(
         ) from None
 
 
-async def _store(caller: Caller, branch_id: int, calendar: ParsedCalendar) -> CalendarImportResult:
+async def _store(
+    caller: Caller, branch_id: int, calendar: ParsedCalendar, dry_run: bool
+) -> CalendarImportResult:
     errors = list(calendar.errors)
     skipped = calendar.overrides_skipped
     events: list[ImportedEvent] = []
@@ -231,6 +248,8 @@ async def _store(caller: Caller, branch_id: int, calendar: ParsedCalendar) -> Ca
             events.append(ImportedEvent(event_id, uid, plan.incoming.title, action))
         if errors:
             raise CalendarImportRejectedError(errors)
+        if dry_run:
+            raise _DryRunError(CalendarImportResult(**counts, skipped=skipped, events=events))
         if counts["created"] or counts["updated"]:
             # Once, after every event lock: the version's row lock comes last.
             await bump_feed_version()

@@ -7,6 +7,7 @@ import msgspec
 from litestar import MediaType, Request, Response, post
 from litestar.datastructures import UploadFile
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 
 from accounts.guards import caller_of, requires_coordinator
@@ -78,10 +79,17 @@ def _branch_id(value: Any, default: int) -> int:
         "passes the checks of `POST /api/events`; if one fails, nothing is imported and the "
         "422 lists each failing event. A re-import updates an event when the source is newer; "
         "a published event that changes gets a higher sequence, and the change is in its "
-        "history."
+        "history. With `?dry_run=true` the same checks run and nothing is kept: the answer "
+        "says what the import would create or update."
     ),
 )
-async def import_calendar_file(request: Request) -> CalendarImportResult:
+async def import_calendar_file(
+    request: Request,
+    dry_run: Annotated[
+        bool,
+        QueryParameter(description="true: check and answer what the import would do; keep nothing"),
+    ] = False,
+) -> CalendarImportResult:
     """Import a calendar (JSON `{url}` or a multipart `file`) as drafts, deduplicated by UID."""
     caller = caller_of(request)
     assert caller is not None, "guarded by requires_coordinator"
@@ -121,7 +129,7 @@ async def import_calendar_file(request: Request) -> CalendarImportResult:
         raise Unprocessable(
             'Send JSON {"url": ...} or a multipart form with the .ics file in `file`.'
         )
-    return await import_calendar(caller, branch_id, data)
+    return await import_calendar(caller, branch_id, data, dry_run=dry_run)
 
 
 routes: list[Any] = [import_calendar_file]

@@ -100,7 +100,6 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/schema"): Rule("public", "/schema"),
     ("GET", "/schema/swagger"): Rule("public", "/schema/swagger"),
     ("GET", "/schema/openapi.json"): Rule("public", "/schema/openapi.json"),
-    ("GET", "/schema/oauth2-redirect.html"): Rule("public", "/schema/oauth2-redirect.html"),
     ("GET", "/schema/{}"): Rule("public", "/schema/swagger"),
     # Accounts.
     ("POST", "/api/auth/login"): Rule(
@@ -206,6 +205,39 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/dashboard"): Rule("staff", "/dashboard", page=True),
     ("*", "/admin"): Rule("admin", "/admin/", page=True),
     ("GET", "/static/{}"): Rule("public", "/static/site.css"),
+    # Coordinators' planning pages (a JSON body is an empty form: the page answers 422).
+    ("GET", "/coordinator/campaigns"): Rule("coordinator", "/coordinator/campaigns", page=True),
+    ("GET", "/coordinator/campaigns/new"): Rule(
+        "coordinator", "/coordinator/campaigns/new", page=True
+    ),
+    ("GET", "/coordinator/campaigns/{}"): Rule(
+        "coordinator", "/coordinator/campaigns/{campaign}", page=True
+    ),
+    ("POST", "/coordinator/campaigns"): Rule("coordinator", "/coordinator/campaigns", page=True),
+    ("POST", "/coordinator/campaigns/{}"): Rule(
+        "coordinator", "/coordinator/campaigns/{campaign}", page=True
+    ),
+    ("GET", "/coordinator/events"): Rule("coordinator", "/coordinator/events", page=True),
+    ("GET", "/coordinator/events/new"): Rule("coordinator", "/coordinator/events/new", page=True),
+    ("GET", "/coordinator/events/{}"): Rule(
+        "coordinator", "/coordinator/events/{event}", page=True
+    ),
+    ("POST", "/coordinator/events"): Rule("coordinator", "/coordinator/events", page=True),
+    ("POST", "/coordinator/events/preview"): Rule(
+        "coordinator", "/coordinator/events/preview", page=True
+    ),
+    ("POST", "/coordinator/events/{}"): Rule(
+        "coordinator", "/coordinator/events/{event}", page=True
+    ),
+    ("POST", "/coordinator/events/{}/cancel"): Rule(
+        "coordinator", "/coordinator/events/{event}/cancel", page=True
+    ),
+    ("GET", "/coordinator/import"): Rule("coordinator", "/coordinator/import", page=True),
+    ("POST", "/coordinator/import"): Rule("coordinator", "/coordinator/import", page=True),
+    ("POST", "/coordinator/import/preview"): Rule(
+        "coordinator", "/coordinator/import/preview", page=True
+    ),
+    ("GET", "/static/vendor/{}/{}"): Rule("public", "/static/vendor/htmx/htmx.min.js"),
 }
 
 

@@ -74,6 +74,7 @@ async def test_every_request_is_one_json_line_without_tokens_or_personal_data(wo
             "status",
             "duration_ms",
             "bytes",
+            "worker",
         }
     private = [line for line in lines if line["path"].startswith("/calendar/private/")]
     assert [line["path"] for line in private] == ["/calendar/private/[token]"] * 2

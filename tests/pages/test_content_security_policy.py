@@ -89,6 +89,8 @@ async def test_staff_pages_work_under_the_policy(live_server, browser, world):
     await _visit(page, f"{live_server}/staff", problems)
     await page.fill("#occurred_at", "2026-11-20T10:30")
     await page.fill("#amount_saved", "1200.00")
+    await page.select_option("#channel", "counter")
+    await page.select_option("#fraud_type", "fake_loan")
     await page.click("#interception button[type=submit]")
     await page.wait_for_selector("#interception-result.ok")
     assert "已保存" in await page.inner_text("#interception-result")

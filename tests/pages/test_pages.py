@@ -149,6 +149,7 @@ async def test_staff_signs_in_and_logs_an_interception(live_server, browser, dem
     yesterday = datetime.now(CHINA) - timedelta(days=1)
     await page.fill("#occurred_at", yesterday.strftime("%Y-%m-%dT%H:%M"))
     await page.fill("#amount_saved", "4500.50")
+    await page.select_option("#channel", "counter")
     await page.select_option("#fraud_type", "fake_loan")
     await page.fill("#description", "客户来电 13812345678 称需缴纳解冻费")
     await page.click("#interception button[type=submit]")

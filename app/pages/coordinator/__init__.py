@@ -1,0 +1,1 @@
+"""The coordinators' workspace: campaigns, events calendar and editor, import, review."""

@@ -1,0 +1,1 @@
+"""The staff desk: log an interception (also offline), my records, attendance."""

@@ -1,0 +1,46 @@
+"""Steps the coordinator page tests share: the demo, viewports, signing in."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+from app.demo.load import LoadedDemo, load_demo
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+VIEWPORTS = [PHONE, DESKTOP]
+
+
+@pytest.fixture
+async def demo() -> LoadedDemo:
+    loaded = await load_demo(only_if_empty=False)
+    assert loaded is not None
+    return loaded
+
+
+@pytest.fixture
+async def http(live_server: str) -> Any:
+    async with httpx.AsyncClient(base_url=live_server) as client:
+        yield client
+
+
+async def api_headers(http: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
+    login = await http.post("/api/auth/login", json={"username": username, "password": password})
+    assert login.status_code == 200, login.text
+    http.cookies.clear()
+    return {"Authorization": f"Bearer {login.json()['token']}"}
+
+
+async def signed_in_page(
+    browser: Any, live_server: str, username: str, password: str, viewport: dict[str, int]
+) -> Any:
+    """A zh-CN page of a fresh browser context, signed in through the sign-in form."""
+    context = await browser.new_context(locale="zh-CN", viewport=viewport)
+    page = await context.new_page()
+    await page.goto(f"{live_server}/login")
+    await page.fill("#username", username)
+    await page.fill("#password", password)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(lambda url: not url.endswith("/login"))
+    return page

@@ -1,0 +1,175 @@
+"""The dashboard in Chromium: its tables and charts hold the summary report's numbers."""
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openpyxl
+import pytest
+
+from app.demo.load import LoadedDemo, load_demo
+from tests.pages.axe import assert_accessible
+from tests.pages.test_pages import sign_in
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).parents[2] / "screenshots"
+YEAR = {"from": "2025-01-01", "to": "2025-12-31"}
+
+_CHART = """(id) => {
+  const option = echarts.getInstanceByDom(document.getElementById(id)).getOption();
+  return {
+    categories: [...option.xAxis, ...option.yAxis].find((a) => a.type === "category").data,
+    series: Object.fromEntries(option.series.map((s) => [s.id, s.data])),
+  };
+}"""
+
+_TABLE = """(id) => Array.from(
+  document.querySelectorAll(`#${id} tbody tr[data-key]`)
+).map((tr) => ({
+  key: tr.dataset.key,
+  values: Array.from(tr.querySelectorAll("td[data-value]")).map((td) => td.dataset.value),
+}))"""
+
+
+@pytest.fixture
+async def demo() -> LoadedDemo:
+    loaded = await load_demo(only_if_empty=False)
+    assert loaded is not None
+    return loaded
+
+
+@pytest.fixture
+async def http(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=live_server) as client:
+        yield client
+
+
+async def coordinator_page(browser: Any, base: str, password: str, viewport: dict[str, int]) -> Any:
+    context = await browser.new_context(locale="zh-CN", viewport=viewport, accept_downloads=True)
+    page = await context.new_page()
+    await page.goto(f"{base}/login")
+    await page.fill("#username", "nj_coord")
+    await page.fill("#password", password)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{base}/staff")
+    await page.goto(f"{base}/dashboard?year=2025")
+    await page.wait_for_function("document.querySelector('#month-chart svg') !== null")
+    return page
+
+
+def money(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+async def test_tables_and_charts_equal_the_summary_report(
+    live_server, browser, demo, http, viewport
+):
+    headers = await sign_in(http, "nj_coord", demo.password)
+    report = (await http.get("/api/reports/summary", params=YEAR, headers=headers)).json()
+    assert report["interceptions"]["verified"] > 0
+    page = await coordinator_page(browser, live_server, demo.password, viewport)
+
+    assert await page.inner_text("#interceptions") == str(report["interceptions"]["verified"])
+    await assert_accessible(page)
+    assert await page.inner_text("#attendees") == str(report["attendees"])
+
+    for figure, key in [
+        ("fraud_type", "fraud_type"),
+        ("branch", "code"),
+        ("age_band", "victim_age_band"),
+        ("month", "month"),
+    ]:
+        rows = report[f"by_{figure}"]
+        table = await page.evaluate(_TABLE, f"{figure}-table")
+        assert [r["key"] for r in table] == [str(r[key]) for r in rows], figure
+        for shown, row in zip(table, rows, strict=True):
+            assert shown["values"] == [
+                str(row["verified"]),
+                row["amount_saved"],
+                str(row["pending"]),
+            ], figure
+        chart = await page.evaluate(_CHART, f"{figure}-chart")
+        if figure == "month":
+            assert chart["categories"] == [f"2025-{m:02d}" for m in range(1, 13)]
+            by_month = {r["month"]: r for r in rows}
+            for month, amount, verified in zip(
+                chart["categories"],
+                chart["series"]["amount_saved"],
+                chart["series"]["verified"],
+                strict=True,
+            ):
+                row = by_month.get(month, {"amount_saved": "0", "verified": 0})
+                assert money(amount) == money(row["amount_saved"]), month
+                assert verified == row["verified"], month
+        else:
+            assert len(chart["categories"]) == len(rows)
+            assert [money(v) for v in chart["series"]["amount_saved"]] == [
+                money(r["amount_saved"]) for r in rows
+            ]
+            assert chart["series"]["verified"] == [r["verified"] for r in rows]
+    total = sum(
+        money(v) for v in (await page.evaluate(_CHART, "month-chart"))["series"]["amount_saved"]
+    )
+    assert total == money(report["interceptions"]["amount_saved"])
+
+    # Attendance by month: each month's figure is the summary's for that month.
+    outreach = await page.evaluate(_TABLE, "outreach-table")
+    assert outreach, "the demo has attendance in 2025"
+    assert sum(int(r["values"][0]) for r in outreach) == report["attendees"]
+    for row in outreach[:3]:
+        year, month = map(int, row["key"].split("-"))
+        window = {
+            "from": f"{year}-{month:02d}-01",
+            "to": f"{year + month // 12}-{month % 12 + 1:02d}-01T00:00:00+08:00",
+        }
+        monthly = (await http.get("/api/reports/summary", params=window, headers=headers)).json()
+        assert int(row["values"][0]) == monthly["attendees"], row["key"]
+    chart = await page.evaluate(_CHART, "outreach-chart")
+    assert sum(chart["series"]["attendees"]) == report["attendees"]
+
+    # Top events: those of the per-event report sorted by amount saved.
+    impact = await http.get(
+        "/api/reports/events",
+        params={**YEAR, "sort": "-amount_saved", "limit": 10},
+        headers=headers,
+    )
+    top = await page.evaluate(_TABLE, "top-table")
+    assert [int(r["key"]) for r in top] == [e["event_id"] for e in impact.json()["items"]]
+    assert [r["values"][-1] for r in top] == [e["amount_saved"] for e in impact.json()["items"]]
+
+    if viewport == PHONE:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone.png"), full_page=True)
+        await page.locator("#month-chart").scroll_into_view_if_needed()
+        await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone-charts.png"))
+        await page.locator("#fraud_type-chart").scroll_into_view_if_needed()
+        await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone-fraud-types.png"))
+
+
+async def test_export_button_downloads_a_workbook_of_the_year(
+    live_server, browser, demo, http, tmp_path
+):
+    headers = await sign_in(http, "nj_coord", demo.password)
+    page = await coordinator_page(browser, live_server, demo.password, DESKTOP)
+    async with page.expect_download() as waiting:
+        await page.click("#export-interceptions-xlsx")
+    download = await waiting.value
+    assert download.suggested_filename.endswith(".xlsx")
+    path = tmp_path / download.suggested_filename
+    await download.save_as(path)
+    sheet = openpyxl.load_workbook(path, read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    listed = await http.get("/api/interceptions", params={**YEAR, "limit": 500}, headers=headers)
+    # Data rows carry the record's number first; the last row holds the totals.
+    exported = sorted(row[0] for row in rows[1:] if isinstance(row[0], int))
+    assert exported == sorted(item["id"] for item in listed.json()["items"])
+    assert exported
+    assert "挽回金额" in "".join(str(c) for c in rows[0])
+    async with page.expect_download() as waiting:
+        await page.click("#export-events-csv")
+    csv_file = await (await waiting.value).path()
+    assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
