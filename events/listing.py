@@ -70,7 +70,7 @@ async def _where(caller: Caller | None, f: EventFilter) -> list[Any]:
     if f.branch:
         ids = await subtree_ids_by_code(f.branch)
         if ids is None:
-            raise Unprocessable(f"There is no branch with code {f.branch[:40]}.")
+            raise Unprocessable("There is no branch with code {branch}.", branch=f.branch[:40])
         clauses.append(Event.branch.is_in(ids))
     if f.campaign is not None:
         clauses.append(Event.campaign == f.campaign)
@@ -129,7 +129,7 @@ async def _occurrence_where(caller: Caller | None, f: EventFilter) -> list[Any]:
     if f.branch:
         ids = await subtree_ids_by_code(f.branch)
         if ids is None:
-            raise Unprocessable(f"There is no branch with code {f.branch[:40]}.")
+            raise Unprocessable("There is no branch with code {branch}.", branch=f.branch[:40])
         clauses.append(Occurrence.branch.is_in(ids))
     if f.campaign is not None:
         clauses.append(Occurrence.campaign == f.campaign)
@@ -197,8 +197,9 @@ async def list_occurrences(
         beyond = await occurrences_beyond_table(COLUMNS, await _where(caller, f), f.start, f.end)
     except RecurrenceError as exc:
         raise Unprocessable(
-            f"More than {MAX_OCCURRENCES} occurrences fall in this window; choose a shorter "
-            "one or filter by branch, campaign or kind."
+            "More than {limit} occurrences fall in this window; choose a shorter one or filter "
+            "by branch, campaign or kind.",
+            limit=MAX_OCCURRENCES,
         ) from exc
     if not beyond:
         rows = await page.limit(limit).offset(offset)

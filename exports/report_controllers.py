@@ -44,7 +44,7 @@ async def _scope(
     if branch:
         subtree = await subtree_ids_by_code(branch)
         if subtree is None:
-            raise Unprocessable(f"There is no branch with code {branch}.")
+            raise Unprocessable("There is no branch with code {branch}.", branch=branch)
         branch_ids = subtree if branch_ids is None else [b for b in subtree if b in branch_ids]
     return reports.Scope(
         branch_ids=branch_ids, campaign_id=campaign, start=window.start, end=window.end

@@ -19,7 +19,9 @@ async def build_filters(
     if branch:
         branch_ids = await subtree_ids_by_code(branch)
         if branch_ids is None:
-            raise Unprocessable(f"branch: there is no branch with code {branch[:40]!r}.")
+            raise Unprocessable(
+                "branch: there is no branch with code {branch!r}.", branch=branch[:40]
+            )
     window = parse_window(start, end)
     return Filters(
         start=window.start,
