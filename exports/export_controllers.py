@@ -31,8 +31,9 @@ from core.clock import utcnow
 from core.error_body import ErrorBody
 from core.errors import Unprocessable
 from core.params import BranchCode, CampaignId, EventId, From, To
+from core.window import parse_window
 from events.filter_params import event_filters
-from events.listing import EventFilter, query_window
+from events.listing import EventFilter
 from exports import export_rows
 from exports.csv_file import csv_chunks
 from exports.export_columns import ATTENDANCE, EVENTS, INTERCEPTIONS
@@ -96,9 +97,9 @@ async def attendance_filters(
     campaign: CampaignId = None,
     event: EventId = None,
 ) -> export_rows.AttendanceFilter:
-    window = query_window(start, end)
+    window = parse_window(start, end)
     return export_rows.AttendanceFilter(
-        start=window[0], end=window[1], branch=branch, campaign=campaign, event=event
+        start=window.start, end=window.end, branch=branch, campaign=campaign, event=event
     )
 
 
