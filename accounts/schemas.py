@@ -22,6 +22,8 @@ Password = Annotated[
     ),
 ]
 Text = Annotated[str, msgspec.Meta(max_length=2000, pattern=_NO_NUL)]
+# A telephone number as people write it: digits, spaces, dashes, parentheses, a leading +.
+Phone = Annotated[str, msgspec.Meta(max_length=40, pattern=r"^[0-9 ()+-]*$")]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 
 
@@ -32,6 +34,8 @@ class BranchOut(msgspec.Struct):
     parent_id: int | None
     languages: list[str]
     address: str
+    phone: str = ""
+    poster_note: str = ""
 
 
 class BranchCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -40,6 +44,8 @@ class BranchCreate(msgspec.Struct, forbid_unknown_fields=True):
     parent_id: Id | None = None
     languages: Annotated[list[LanguageTag], msgspec.Meta(max_length=20)] = []
     address: Text = ""
+    phone: Phone = ""
+    poster_note: Text = ""
 
 
 class BranchUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -50,6 +56,8 @@ class BranchUpdate(msgspec.Struct, forbid_unknown_fields=True):
         msgspec.UNSET
     )
     address: Text | msgspec.UnsetType = msgspec.UNSET
+    phone: Phone | msgspec.UnsetType = msgspec.UNSET
+    poster_note: Text | msgspec.UnsetType = msgspec.UNSET
 
 
 BranchPage = Annotated[Page[BranchOut], schema_name("BranchPage")]

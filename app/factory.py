@@ -35,10 +35,11 @@ from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
 from app.openapi_statuses import ErrorStatuses
 from app.pages.admin_pages import AdminPages
-from app.pages.controllers import PublicPages
 from app.pages.coordinator.routes import coordinator_pages
 from app.pages.dashboard import DashboardPage
 from app.pages.events_path import event_page_or_file
+from app.pages.public import PublicPages
+from app.pages.public_poster import PosterPages
 from app.pages.sign_in import SignInPages
 from app.pages.staff.routes import staff_pages
 from app.replica_reads import ReplicaReads
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             path="/",
             route_handlers=[
                 PublicPages,
+                PosterPages,
                 SignInPages,
                 event_page_or_file,
                 *coordinator_pages,

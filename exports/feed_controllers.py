@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
@@ -26,6 +26,7 @@ from exports.feed_responses import (
 )
 from exports.feed_scope import PUBLIC, private_scope
 from exports.qr import qr_svg
+from exports.subscribe_links import subscribe_links
 
 _EVENT_FILE = re.compile(r"^([0-9]{1,12})\.ics$")
 _TOKEN_FILE = re.compile(r"^([A-Za-z0-9_-]{8,128})\.ics$")
@@ -46,6 +47,8 @@ Alarms = Annotated[
 
 
 class FeedLinks(msgspec.Struct):
+    # The page every QR code and subscribe button points at: it shows each phone its way.
+    subscribe_url: str
     https_url: str
     webcal_url: str
     qr_svg_url: str
@@ -171,11 +174,13 @@ async def feed_links(
     request: Request,
     filters: NamedDependency[FeedFilters],
 ) -> FeedLinks:
-    """Subscribe addresses of the public feed with these filters: https, webcal and a QR code."""
-    url = _address(request, "/calendar.ics", filters)
-    webcal = "webcal://" + url.split("://", 1)[1]
+    """Subscribe addresses of the public feed with these filters: the /subscribe page (what
+    the QR code holds), the https and webcal feed addresses, and the QR code itself."""
+    links = subscribe_links(public_base_url(request), filters)
     qr_url = _address(request, "/api/feeds/qr.svg", filters)
-    return FeedLinks(https_url=url, webcal_url=webcal, qr_svg_url=qr_url)
+    return FeedLinks(
+        subscribe_url=links.page, https_url=links.https, webcal_url=links.webcal, qr_svg_url=qr_url
+    )
 
 
 @get(
@@ -188,16 +193,13 @@ async def feed_links(
 async def feed_qr(
     request: Request,
     filters: NamedDependency[FeedFilters],
-    scheme: Annotated[
-        Literal["https", "webcal"],
-        QueryParameter(description="https (any phone) or webcal (subscribes directly on iPhone)"),
-    ] = "https",
 ) -> Response[bytes]:
-    """A QR code (SVG) of the public feed address with these filters, for posters."""
-    url = _address(request, "/calendar.ics", filters)
-    if scheme == "webcal":
-        url = "webcal://" + url.split("://", 1)[1]
-    svg = qr_svg(url, title="防诈宣传活动日历")
+    """A QR code (SVG) of the /subscribe page for the feed with these filters, for posters.
+
+    It holds the page, not the feed: a phone's scanner opens a web page, and the page
+    shows the way to subscribe that works on that phone.
+    """
+    svg = qr_svg(subscribe_links(public_base_url(request), filters).page, title="防诈宣传活动日历")
     return Response(
         svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
     )
