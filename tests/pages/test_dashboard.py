@@ -54,7 +54,7 @@ async def coordinator_page(browser: Any, base: str, password: str, viewport: dic
     await page.fill("#username", "nj_coord")
     await page.fill("#password", password)
     await page.click("button[type=submit]")
-    await page.wait_for_url(f"{base}/staff")
+    await page.wait_for_url(lambda url: "/login" not in url)
     await page.goto(f"{base}/dashboard?year=2025")
     await page.wait_for_function("document.querySelector('#month-chart svg') !== null")
     return page

@@ -40,7 +40,9 @@ async def signed_in_page(browser: Any, base: str, password: str, viewport: dict[
     await page.fill("#username", "lk_staff")
     await page.fill("#password", password)
     await page.click("button[type=submit]")
-    await page.wait_for_url(f"{base}/staff")
+    await page.wait_for_url(lambda url: "/login" not in url)
+    if not page.url.endswith("/staff"):
+        await page.goto(f"{base}/staff")
     return page
 
 
