@@ -144,6 +144,7 @@ async def test_tables_and_charts_equal_the_summary_report(
     if viewport == PHONE:
         SCREENSHOTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone.png"), full_page=True)
+        await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone-top.png"))
         await page.locator("#month-chart").scroll_into_view_if_needed()
         await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone-charts.png"))
         await page.locator("#fraud_type-chart").scroll_into_view_if_needed()
