@@ -9,6 +9,7 @@ from litestar.handlers.base import BaseRouteHandler
 from accounts.caller import Caller
 from accounts.cross_site import CROSS_SITE_DETAIL, is_cross_site_write
 from accounts.roles import Role, at_least
+from core.errors import Forbidden
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
 
@@ -29,8 +30,10 @@ def requires_role(role: Role) -> Guard:
         caller = caller_of(connection)
         assert caller is not None
         if not at_least(caller.role, role):
-            raise PermissionDeniedException(
-                detail=f"This needs the {role.value} role; you are signed in as {caller.role}."
+            raise Forbidden(
+                "This needs the {role} role; you are signed in as {current}.",
+                role=role.value,
+                current=caller.role,
             )
 
     guard.__name__ = f"requires_{role.value}"
@@ -42,14 +45,24 @@ requires_coordinator = requires_role(Role.COORDINATOR)
 requires_admin = requires_role(Role.ADMIN)
 
 
+def refuses_cross_site(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """For writes that set the session cookie: another site must not sign a browser in."""
+    if is_cross_site_write(connection):
+        raise PermissionDeniedException(detail=CROSS_SITE_DETAIL)
+
+
+# What each guard answers when it refuses, for the OpenAPI schema (app/openapi_statuses.py).
+GUARD_STATUSES: dict[Callable[..., object], tuple[int, ...]] = {
+    requires_login: (401,),
+    requires_staff: (401, 403),
+    requires_coordinator: (401, 403),
+    requires_admin: (401, 403),
+    refuses_cross_site: (403,),
+}
+
+
 def signed_in(connection: ASGIConnection) -> Caller:
     """The caller of a handler whose guard already required a signed-in user."""
     caller = caller_of(connection)
     assert caller is not None, "the handler's guard requires a signed-in user"
     return caller
-
-
-def refuses_cross_site(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """For writes that set the session cookie: another site must not sign a browser in."""
-    if is_cross_site_write(connection):
-        raise PermissionDeniedException(detail=CROSS_SITE_DETAIL)

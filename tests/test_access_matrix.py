@@ -91,7 +91,7 @@ ATTENDANCE = {
     "notes": "",
 }
 
-PUBLIC_PAGES = ["/", "/login", "/events/{}"]
+PUBLIC_PAGES = ["/", "/login", "/events/{}", "/past", "/subscribe", "/branches/NJ-LK"]
 
 EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): Rule("public", "/health"),
@@ -199,6 +199,12 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # Web pages.
     ("GET", "/"): Rule("public", "/", page=True),
     ("GET", "/login"): Rule("public", "/login", page=True),
+    ("GET", "/past"): Rule("public", "/past", page=True),
+    ("GET", "/subscribe"): Rule("public", "/subscribe", page=True),
+    ("GET", "/display"): Rule("public", "/display", page=True),
+    ("GET", "/branches/{}"): Rule("public", "/branches/NJ-LK", page=True),
+    ("GET", "/branches/{}/poster"): Rule("public", "/branches/NJ-LK/poster", page=True),
+    ("GET", "/branches/{}/poster.pdf"): Rule("public", "/branches/NJ-LK/poster.pdf", page=True),
     ("POST", "/login"): Rule("public", "/login", page=True),
     ("POST", "/logout"): Rule("public", "/logout", page=True),
     ("GET", "/staff"): Rule("staff", "/staff", page=True),
@@ -244,6 +250,15 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/coordinator/import"): Rule("coordinator", "/coordinator/import", page=True),
     ("POST", "/coordinator/import/preview"): Rule(
         "coordinator", "/coordinator/import/preview", page=True
+    ),
+    # Only a redirect to the calendar, which checks the caller.
+    ("GET", "/coordinator"): Rule("public", "/coordinator", page=True),
+    ("GET", "/coordinator/review"): Rule("coordinator", "/coordinator/review", page=True),
+    ("POST", "/coordinator/review/{}/verify"): Rule(
+        "coordinator", "/coordinator/review/{interception}/verify", page=True
+    ),
+    ("POST", "/coordinator/review/{}/reject"): Rule(
+        "coordinator", "/coordinator/review/{interception}/reject", page=True
     ),
     ("GET", "/static/vendor/{}/{}"): Rule("public", "/static/vendor/htmx/htmx.min.js"),
 }
