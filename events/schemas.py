@@ -5,6 +5,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from core.changes import Changes
+from core.pagination import Page, schema_name
+
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 ShortText = Annotated[str, msgspec.Meta(max_length=300)]
@@ -113,11 +116,7 @@ class CampaignOut(msgspec.Struct):
     updated_at: datetime
 
 
-class CampaignPage(msgspec.Struct):
-    items: list[CampaignOut]
-    total: int
-    limit: int
-    offset: int
+CampaignPage = Annotated[Page[CampaignOut], schema_name("CampaignPage")]
 
 
 # --- events ----------------------------------------------------------------
@@ -221,11 +220,7 @@ class EventOut(msgspec.Struct):
     updated_at: datetime
 
 
-class EventPage(msgspec.Struct):
-    items: list[EventOut]
-    total: int
-    limit: int
-    offset: int
+EventPage = Annotated[Page[EventOut], schema_name("EventPage")]
 
 
 class OccurrenceOut(msgspec.Struct):
@@ -245,11 +240,7 @@ class OccurrenceOut(msgspec.Struct):
     recurring: bool
 
 
-class OccurrencePage(msgspec.Struct):
-    items: list[OccurrenceOut]
-    total: int
-    limit: int
-    offset: int
+OccurrencePage = Annotated[Page[OccurrenceOut], schema_name("OccurrencePage")]
 
 
 # --- attendance ------------------------------------------------------------
@@ -278,11 +269,7 @@ class AttendanceOut(msgspec.Struct):
     recorded_at: datetime
 
 
-class AttendancePage(msgspec.Struct):
-    items: list[AttendanceOut]
-    total: int
-    limit: int
-    offset: int
+AttendancePage = Annotated[Page[AttendanceOut], schema_name("AttendancePage")]
 
 
 # --- histories -------------------------------------------------------------
@@ -295,14 +282,10 @@ class EventHistoryItem(msgspec.Struct):
     user: str
     user_id: int
     action: str  # create | update | cancel | import
-    changes: dict[str, list[object]]
+    changes: Changes
 
 
-class EventHistoryPage(msgspec.Struct):
-    items: list[EventHistoryItem]
-    total: int
-    limit: int
-    offset: int
+EventHistoryPage = Annotated[Page[EventHistoryItem], schema_name("EventHistoryPage")]
 
 
 class AttendanceHistoryItem(msgspec.Struct):
@@ -311,14 +294,10 @@ class AttendanceHistoryItem(msgspec.Struct):
     user_id: int
     action: str  # create | update
     occurrence_start: str
-    changes: dict[str, list[object]]
+    changes: Changes
 
 
-class AttendanceHistoryPage(msgspec.Struct):
-    items: list[AttendanceHistoryItem]
-    total: int
-    limit: int
-    offset: int
+AttendanceHistoryPage = Annotated[Page[AttendanceHistoryItem], schema_name("AttendanceHistoryPage")]
 
 
 # --- calendar import -------------------------------------------------------

@@ -173,3 +173,34 @@ async def test_export_button_downloads_a_workbook_of_the_year(
         await page.click("#export-events-csv")
     csv_file = await (await waiting.value).path()
     assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+async def test_choosing_a_campaign_narrows_every_figure(live_server, browser, demo, http):
+    headers = await sign_in(http, "nj_coord", demo.password)
+    campaigns = (await http.get("/api/campaigns", params={"limit": 100}, headers=headers)).json()
+    chosen = None
+    for campaign in campaigns["items"]:
+        params = {**YEAR, "campaign": campaign["id"]}
+        report = (await http.get("/api/reports/summary", params=params, headers=headers)).json()
+        if report["attendees"] and report["by_fraud_type"]:
+            chosen = campaign, report
+            break
+    assert chosen is not None, "a 2025 demo campaign has attendance and interceptions"
+    campaign, report = chosen
+    whole_year = (await http.get("/api/reports/summary", params=YEAR, headers=headers)).json()
+    assert report["attendees"] < whole_year["attendees"]
+
+    page = await coordinator_page(browser, live_server, demo.password, PHONE)
+    await page.select_option("#campaign", str(campaign["id"]))
+    async with page.expect_navigation():
+        await page.click(".filters button[type=submit]")
+    assert f"campaign={campaign['id']}" in page.url
+    assert await page.inner_text("#attendees") == str(report["attendees"])
+    table = await page.evaluate(_TABLE, "fraud_type-table")
+    assert [(r["key"], r["values"][1]) for r in table] == [
+        (r["fraud_type"], r["amount_saved"]) for r in report["by_fraud_type"]
+    ]
+    href = await page.get_attribute("#export-attendance-xlsx", "href")
+    assert href is not None
+    assert f"campaign={campaign['id']}" in href
+    assert "from=2025-01-01" in href
