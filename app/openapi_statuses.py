@@ -10,6 +10,8 @@ break a rule (409/422), and any request may meet a database that cannot serve
 also documents query parameters without a null (core/api_operation.py).
 """
 
+from http import HTTPStatus
+
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Operation
@@ -60,7 +62,12 @@ def document(handler: HTTPRouteHandler, path_parameters: list[str]) -> None:
     own = dict(handler.responses or {})
     for status in sorted(statuses_of(handler, path_parameters)):
         own.setdefault(
-            status, ResponseSpec(ErrorBody, description=WHAT[status], generate_examples=False)
+            status,
+            ResponseSpec(
+                ErrorBody,
+                description=WHAT.get(status, HTTPStatus(status).phrase),
+                generate_examples=False,
+            ),
         )
     handler.responses = own
     if handler.operation_class is Operation:
