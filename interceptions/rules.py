@@ -29,7 +29,13 @@ class RuleError(ValueError):
 
 
 def unprocessable(error: RuleError) -> Unprocessable:
-    return Unprocessable("{field}: {reason}", field=Field(error.field), reason=error.message)
+    # `extra` names the field by its code (as a 400 does), since the detail shows its label.
+    return Unprocessable(
+        "{field}: {reason}",
+        extra=[{"key": error.field, "message": error.reason}],
+        field=Field(error.field),
+        reason=error.message,
+    )
 
 
 # A client_ref is a key: it is stored, kept in the history and exported exactly as
@@ -149,4 +155,8 @@ async def check_event(
     event = (await events_by_id([event_id])).get(event_id)
     problem = event_problem(event_id, event, occurred_at, visible, check_visible=check_visible)
     if problem:
-        raise Unprocessable("event_id: {problem}.", problem=problem)
+        raise Unprocessable(
+            "event_id: {problem}.",
+            extra=[{"key": "event_id", "message": str(problem)}],
+            problem=problem,
+        )
