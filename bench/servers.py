@@ -16,6 +16,7 @@ dependencies.
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -54,7 +55,12 @@ def _command(server: str, port: int, workers: int) -> list[str]:
 def _serving(server: str, workers: int, env: dict[str, str]) -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(
-        _command(server, port, workers), env=env, cwd=REPO, stdout=subprocess.DEVNULL
+        _command(server, port, workers),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its workers stop with it
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -72,8 +78,13 @@ def _serving(server: str, workers: int, env: dict[str, str]) -> Iterator[str]:
             time.sleep(0.2)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        # Granian waits on open connections after SIGTERM; the measurements are done.
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
 
 
 def _wrk(url: str, *headers: str) -> float:
@@ -121,9 +132,10 @@ def main() -> None:
                 server: statistics.median(run[name] for run in results[(server, workers)])
                 for server in ("uvicorn", "granian")
             }
+            ratio = rates["granian"] / rates["uvicorn"]
             print(
                 f"{workers} worker(s)  {name:14} uvicorn {rates['uvicorn']:8.0f}  "
-                f"granian {rates['granian']:8.0f}  granian/uvicorn {rates['granian'] / rates['uvicorn']:.2f}"
+                f"granian {rates['granian']:8.0f}  granian/uvicorn {ratio:.2f}"
             )
 
 
