@@ -126,11 +126,13 @@ function fieldMessage(field, reason) {
 // The API says which field is wrong: in `extra` (400) or as "field: reason" (422).
 function showServerErrors(answer) {
   let placed = false;
-  for (const item of Array.isArray(answer.extra) ? answer.extra : []) {
+  const extra = Array.isArray(answer.extra) ? answer.extra : [];
+  for (const item of extra) {
     const key = String(item.key || "").split(".")[0];
-    if (FIELDS.includes(key)) {
-      placed = showFieldError(key, fieldMessage(key, item.message || answer.detail)) || placed;
-    }
+    if (!FIELDS.includes(key)) continue;
+    // The translated detail speaks of this field when it is the only one named.
+    const reason = extra.length === 1 && answer.detail ? answer.detail : item.message || "";
+    placed = showFieldError(key, fieldMessage(key, reason)) || placed;
   }
   const match = /^(\w+)\s*[:：]\s*(.+)$/s.exec(answer.detail || "");
   if (!placed && match && FIELDS.includes(match[1])) {

@@ -137,7 +137,7 @@ async def test_server_refusal_is_shown_next_to_its_field(live_server, browser, d
     await page.wait_for_selector("#occurred_at-error:not([hidden])")
     assert await page.inner_text("#interception-result") == "请更正下方标出的内容。"
     assert "2000" in await page.inner_text("#occurred_at-error")
-    assert "请检查发生时间" in await page.inner_text("#occurred_at-error")
+    assert "发生时间" in await page.inner_text("#occurred_at-error")
     assert not await page.is_disabled("#interception button[type=submit]")
 
 
