@@ -94,7 +94,19 @@ async def test_error_pages(live_server, browser, world, device):
     await assert_accessible(page)
     await screenshot(page, f"{device}/404 signed out")
 
+    # A staff member on a coordinators' page: a page saying so, in Chinese, not JSON.
     await page.goto(f"{live_server}/login")
+    await sign_in_on_the_form(page, "staff_lk")
+    await page.wait_for_url(f"{live_server}/staff")
+    response = await page.goto(f"{live_server}/coordinator/events")
+    assert response is not None
+    assert response.status == 403
+    assert await page.inner_text("h1") == "无权访问"
+    await assert_accessible(page)
+    await screenshot(page, f"{device}/403 staff on a planning page")
+    await page.get_by_role("button", name="退出登录").click()
+    await page.wait_for_url(f"{live_server}/login?signed_out=1")
+
     await sign_in_on_the_form(page, "admin")
     await page.wait_for_url(f"{live_server}/staff")
     admin = page.locator("header.site").get_by_role("link", name="系统管理")
