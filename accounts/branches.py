@@ -74,14 +74,14 @@ async def branch_by_code(code: str) -> BranchOut | None:
 async def _path_of(branch_id: int) -> str:
     row = await Branch.select(Branch.path).where(Branch.id == branch_id).first()
     if row is None:
-        raise Unprocessable(f"Parent branch {branch_id} does not exist.")
+        raise Unprocessable("Parent branch {branch_id} does not exist.", branch_id=branch_id)
     return str(row["path"])
 
 
 async def create_branch(data: BranchCreate) -> BranchOut:
     async with write_transaction(Branch, BRANCH_TREE):
         if await Branch.exists().where(Branch.code == data.code):
-            raise Conflict(f"A branch with code {data.code} already exists.")
+            raise Conflict("A branch with code {code} already exists.", code=data.code)
         parent_path = "/" if data.parent_id is None else await _path_of(data.parent_id)
         rows = await Branch.insert(
             Branch(

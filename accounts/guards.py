@@ -9,6 +9,7 @@ from litestar.handlers.base import BaseRouteHandler
 from accounts.caller import Caller
 from accounts.cross_site import CROSS_SITE_DETAIL, is_cross_site_write
 from accounts.roles import Role, at_least
+from core.errors import Forbidden
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
 
@@ -29,8 +30,10 @@ def requires_role(role: Role) -> Guard:
         caller = caller_of(connection)
         assert caller is not None
         if not at_least(caller.role, role):
-            raise PermissionDeniedException(
-                detail=f"This needs the {role.value} role; you are signed in as {caller.role}."
+            raise Forbidden(
+                "This needs the {role} role; you are signed in as {current}.",
+                role=role.value,
+                current=caller.role,
             )
 
     guard.__name__ = f"requires_{role.value}"

@@ -10,13 +10,15 @@ from accounts.schemas import UserOut
 from accounts.tables import User
 from accounts.tokens import issue_token
 from accounts.users import to_user_out
+from core.errors import TooManyRequests
 
 
 def too_many_attempts(wait_seconds: int) -> TooManyRequestsException:
     minutes = max(1, math.ceil(wait_seconds / 60))
-    return TooManyRequestsException(
-        detail=f"Too many failed sign-ins. Wait {minutes} min and try again.",
+    return TooManyRequests(
+        "Too many failed sign-ins. Wait {minutes} min and try again.",
         headers={"Retry-After": str(wait_seconds)},
+        minutes=minutes,
     )
 
 

@@ -15,5 +15,5 @@ def _visible(character: str) -> bool:
 def check_new_password(password: str) -> None:
     if len(password) < MIN_LENGTH or not any(_visible(c) for c in password):
         raise Unprocessable(
-            f"A password needs at least {MIN_LENGTH} characters, and not only spaces."
+            "A password needs at least {count} characters, and not only spaces.", count=MIN_LENGTH
         )

@@ -49,7 +49,7 @@ async def get_user(user_id: int) -> UserOut:
 
 async def _require_branch(branch_id: int) -> None:
     if not await Branch.exists().where(Branch.id == branch_id):
-        raise Unprocessable(f"Branch {branch_id} does not exist.")
+        raise Unprocessable("Branch {branch_id} does not exist.", branch_id=branch_id)
 
 
 async def create_user(data: UserCreate) -> UserOut:
@@ -58,7 +58,7 @@ async def create_user(data: UserCreate) -> UserOut:
     async with write_transaction(User):
         await _require_branch(data.branch_id)
         if await User.exists().where(User.username == data.username):
-            raise Conflict(f"The username {data.username} is taken.")
+            raise Conflict("The username {username} is taken.", username=data.username)
         rows = await User.insert(
             User(
                 username=data.username,

@@ -1,4 +1,8 @@
-"""Every error leaves as JSON with a `detail` a coordinator can read."""
+"""Every error leaves as JSON with a `detail` a coordinator can read, in their language.
+
+Each handler words the error as a catalog message (core/errors.py) and renders
+it in the caller's language (app/error_language.py).
+"""
 
 import errno
 import logging
@@ -20,27 +24,26 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
+from app import validation_messages
+from app.error_language import error_locale, render, separator
+from core.errors import Message, Translatable, message_of
+
 log = logging.getLogger("fangzha")
 
 
-def _explain_validation(exc: ValidationException) -> str:
-    problems: list[str] = []
-    extra = exc.extra if isinstance(exc.extra, list) else []
-    for item in extra:
-        if not isinstance(item, dict):
-            continue
-        message = str(item.get("message", "")).strip()
-        key = item.get("key")
-        where = f"{key}: " if key else ""
-        if message:
-            problems.append(f"{where}{message}")
-    if not problems:
-        return str(exc.detail) or "The request is not valid."
-    return "The request is not valid — " + "; ".join(problems)
+def _explain_validation(exc: ValidationException, locale: str) -> str:
+    found = validation_messages.problems(exc.extra if isinstance(exc.extra, list) else [])
+    if not found:
+        if not exc.detail:
+            return render(Message("The request is not valid."), locale)
+        return render(validation_messages.problem_message(str(exc.detail)), locale)
+    listed = separator(locale).join(render(problem, locale) for problem in found)
+    return render(Message("The request is not valid — {problems}", problems=listed), locale)
 
 
-def validation_error(_: Request, exc: ValidationException) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {"status_code": HTTP_400_BAD_REQUEST, "detail": _explain_validation(exc)}
+def validation_error(request: Request, exc: ValidationException) -> Response[dict[str, Any]]:
+    detail = _explain_validation(exc, error_locale(request))
+    body: dict[str, Any] = {"status_code": HTTP_400_BAD_REQUEST, "detail": detail}
     if exc.extra:
         body["extra"] = exc.extra
     return Response(body, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.JSON)
@@ -54,8 +57,10 @@ def _size(limit: int) -> str:
     return f"{limit} bytes"
 
 
-def _explain_http(request: Request, exc: HTTPException) -> str:
+def _explain_http(request: Request, exc: HTTPException) -> Message:
     """Litestar's own errors say "Not Found" and the like; say what it means instead."""
+    if isinstance(exc, Translatable):
+        return exc.message
     if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
         handler = request.scope.get("route_handler")
         limit = (
@@ -64,20 +69,24 @@ def _explain_http(request: Request, exc: HTTPException) -> str:
             else None
         )
         if limit:
-            return f"The request body is too large (limit {_size(limit)})."
-        return "The request body is too large."
+            return Message("The request body is too large (limit {limit}).", limit=_size(limit))
+        return Message("The request body is too large.")
     if isinstance(exc.__cause__, SerializationException):
         # msgspec's words ("Input data was truncated") are about bytes, not what to do.
-        return f"The request body is not valid JSON ({exc.detail})."
+        return Message("The request body is not valid JSON ({problem}).", problem=exc.detail)
     if exc.status_code == HTTP_404_NOT_FOUND and exc.detail == "Not Found":
-        return f"There is nothing at {request.url.path}."
+        return Message("There is nothing at {path}.", path=request.url.path)
     if exc.status_code == HTTP_405_METHOD_NOT_ALLOWED and exc.detail == "Method Not Allowed":
-        return f"{request.method} is not possible on {request.url.path}."
-    return str(exc.detail) or "The request could not be handled."
+        return Message(
+            "{method} is not possible on {path}.", method=request.method, path=request.url.path
+        )
+    # Litestar's exceptions raised with a constant text of ours: the text is the template.
+    return message_of(str(exc.detail) or "The request could not be handled.")
 
 
 def http_error(request: Request, exc: HTTPException) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {"status_code": exc.status_code, "detail": _explain_http(request, exc)}
+    detail = render(_explain_http(request, exc), error_locale(request))
+    body: dict[str, Any] = {"status_code": exc.status_code, "detail": detail}
     if exc.extra:
         body["extra"] = exc.extra
     return Response(
@@ -91,12 +100,12 @@ def unstorable_value(request: Request, exc: Exception) -> Response[dict[str, Any
     Schemas should refuse such input first; this keeps a missed case a clear 400.
     """
     log.warning("Unstorable value on %s %s: %s", request.method, request.url.path, exc)
+    detail = Message(
+        "A value in the request cannot be stored: text may not contain NUL "
+        "characters and numbers must be within range."
+    )
     return Response(
-        {
-            "status_code": HTTP_400_BAD_REQUEST,
-            "detail": "A value in the request cannot be stored: text may not contain NUL "
-            "characters and numbers must be within range.",
-        },
+        {"status_code": HTTP_400_BAD_REQUEST, "detail": render(detail, error_locale(request))},
         status_code=HTTP_400_BAD_REQUEST,
         media_type=MediaType.JSON,
     )
@@ -111,23 +120,25 @@ def integrity_error(request: Request, exc: Exception) -> Response[dict[str, Any]
     log.warning("Integrity error on %s %s: %s", request.method, request.url.path, exc)
     message = str(exc).lower()
     if isinstance(exc, asyncpg.exceptions.UniqueViolationError) or "unique" in message:
-        status, detail = HTTP_409_CONFLICT, "This record already exists (it must be unique)."
+        status = HTTP_409_CONFLICT
+        detail = Message("This record already exists (it must be unique).")
     else:
-        status, detail = (
-            HTTP_422_UNPROCESSABLE_ENTITY,
-            "This refers to a record that does not exist, or is still in use.",
-        )
+        status = HTTP_422_UNPROCESSABLE_ENTITY
+        detail = Message("This refers to a record that does not exist, or is still in use.")
     return Response(
-        {"status_code": status, "detail": detail}, status_code=status, media_type=MediaType.JSON
+        {"status_code": status, "detail": render(detail, error_locale(request))},
+        status_code=status,
+        media_type=MediaType.JSON,
     )
 
 
 def unexpected_error(request: Request, exc: Exception) -> Response[dict[str, Any]]:
     log.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    detail = Message("Something went wrong on our side; it has been logged.")
     return Response(
         {
             "status_code": HTTP_500_INTERNAL_SERVER_ERROR,
-            "detail": "Something went wrong on our side; it has been logged.",
+            "detail": render(detail, error_locale(request)),
         },
         status_code=HTTP_500_INTERNAL_SERVER_ERROR,
         media_type=MediaType.JSON,
@@ -136,28 +147,38 @@ def unexpected_error(request: Request, exc: Exception) -> Response[dict[str, Any
 
 # What a failing part of the system means to the user, and when to try again (seconds).
 _STORAGE_FULL = (
-    "The server has run out of storage space, so nothing was saved. Reading still works; "
-    "please try again later (the operators see this in the server log).",
+    Message(
+        "The server has run out of storage space, so nothing was saved. Reading still works; "
+        "please try again later (the operators see this in the server log)."
+    ),
     300,
 )
 _READ_ONLY = (
-    "The database accepts no changes at the moment (it is read-only for maintenance or a "
-    "switch-over), so nothing was saved. Reading still works; please try again in a minute.",
+    Message(
+        "The database accepts no changes at the moment (it is read-only for maintenance or a "
+        "switch-over), so nothing was saved. Reading still works; please try again in a minute."
+    ),
     60,
 )
 _STORAGE_FAILING = (
-    "The server could not read or write its database (a disk error), so the request was not "
-    "carried out. Please try again later (the operators see this in the server log).",
+    Message(
+        "The server could not read or write its database (a disk error), so the request was "
+        "not carried out. Please try again later (the operators see this in the server log)."
+    ),
     60,
 )
 _UNREACHABLE = (
-    "The database cannot be reached at the moment, so the request was not carried out. "
-    "Please try again shortly.",
+    Message(
+        "The database cannot be reached at the moment, so the request was not carried out. "
+        "Please try again shortly."
+    ),
     15,
 )
 _BUSY = (
-    "The database is too busy to answer at the moment, so the request was not carried out. "
-    "Please try again in a few seconds.",
+    Message(
+        "The database is too busy to answer at the moment, so the request was not carried "
+        "out. Please try again in a few seconds."
+    ),
     5,
 )
 
@@ -177,7 +198,7 @@ _OS = {
 }
 
 
-def _unavailability(exc: Exception) -> tuple[str, int] | None:
+def _unavailability(exc: Exception) -> tuple[Message, int] | None:
     """The meaning of an error that says a part of the system is down, full or read-only."""
     if isinstance(exc, sqlite3.OperationalError):
         # The primary result code is the low byte of the extended one Python reports.
@@ -224,7 +245,10 @@ def service_unavailable(request: Request, exc: Exception) -> Response[dict[str, 
         exc,
     )
     return Response(
-        {"status_code": HTTP_503_SERVICE_UNAVAILABLE, "detail": detail},
+        {
+            "status_code": HTTP_503_SERVICE_UNAVAILABLE,
+            "detail": render(detail, error_locale(request)),
+        },
         status_code=HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(retry_after)},
         media_type=MediaType.JSON,

@@ -63,8 +63,8 @@ def _accepted(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
-def negotiate(connection: ASGIConnection) -> str:
-    """?lang=, then the cookie, then Accept-Language; Chinese when nothing matches."""
+def requested(connection: ASGIConnection) -> str | None:
+    """The catalog asked for by ?lang=, then the cookie, then Accept-Language; None if none."""
     wanted = connection.query_params.get("lang") or connection.cookies.get(LANG_COOKIE)
     candidates = [wanted] if wanted else []
     candidates += _accepted(connection.headers.get("accept-language", ""))
@@ -72,7 +72,12 @@ def negotiate(connection: ASGIConnection) -> str:
         catalog = _catalog(candidate)
         if catalog is not None:
             return catalog
-    return DEFAULT
+    return None
+
+
+def negotiate(connection: ASGIConnection) -> str:
+    """?lang=, then the cookie, then Accept-Language; Chinese when nothing matches."""
+    return requested(connection) or DEFAULT
 
 
 def html_lang(locale: str) -> str:

@@ -6,15 +6,20 @@ registered instead of a `responses={...}` on every decorator: a guard answers
 may not exist (404), a body may be too large (413), a write or a filter may
 break a rule (409/422), and any request may meet a database that cannot serve
 (503). A handler's own `responses` (a richer 422, a 200 replay) win; its
-`raises` add statuses only it can answer (the login's 401 and 429).
+`raises` add statuses only it can answer (the login's 401 and 429). The plugin
+also documents query parameters without a null (core/api_operation.py).
 """
+
+from http import HTTPStatus
 
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Operation
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
 from accounts.guards import GUARD_STATUSES
+from core.api_operation import ApiOperation
 from core.error_body import ErrorBody
 
 WHAT = {
@@ -57,9 +62,16 @@ def document(handler: HTTPRouteHandler, path_parameters: list[str]) -> None:
     own = dict(handler.responses or {})
     for status in sorted(statuses_of(handler, path_parameters)):
         own.setdefault(
-            status, ResponseSpec(ErrorBody, description=WHAT[status], generate_examples=False)
+            status,
+            ResponseSpec(
+                ErrorBody,
+                description=WHAT.get(status, HTTPStatus(status).phrase),
+                generate_examples=False,
+            ),
         )
     handler.responses = own
+    if handler.operation_class is Operation:
+        handler.operation_class = ApiOperation
     # Litestar's own entries for `raises` have an untyped body; ours replace them.
     handler.raises = None
 

@@ -74,7 +74,7 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
             await request.json()
         except SerializationException as exc:
             # Worded by app.errors as "not valid JSON", like a handler's own decoding.
-            raise ClientException(str(exc)) from exc
+            raise ClientException(exc.detail) from exc
         return
     if request.route_handler.opt.get(READS_OWN_BODY):
         # It streams the body to disk and refuses NUL as it reads: reading it here

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import anyio.to_thread
 from litestar import Request, Response, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
+from core.errors import Missing
 from exports.feed_encoding import IDENTITY, chosen_coding, compress
 from exports.feed_responses import ALREADY_COMPRESSED
 
@@ -84,7 +84,7 @@ async def _asset(lib: str, name: str) -> _Asset:
         inside = files.get(name)
         path = NODE_MODULES / package / inside if inside else None
         if path is None or not path.is_file():
-            raise NotFoundException(detail=f"No front-end file {lib}/{name} is served here.")
+            raise Missing("No front-end file {lib}/{name} is served here.", lib=lib, name=name)
         # Reading and compressing a megabyte is CPU work: not on the event loop.
         _assets[key] = await anyio.to_thread.run_sync(_load, path)
     return _assets[key]

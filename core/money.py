@@ -3,13 +3,15 @@
 import re
 from decimal import Decimal
 
+from core.errors import DomainError
+
 MAX_FEN = 100_000_000_00
 
 _AMOUNT = re.compile(r"^(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?$")
 
 
-class AmountError(ValueError):
-    pass
+class AmountError(DomainError):
+    """An amount a person has to correct; the message says how."""
 
 
 def parse_amount(text: str) -> int:
@@ -19,8 +21,9 @@ def parse_amount(text: str) -> int:
     candidate = text.strip()
     if not _AMOUNT.fullmatch(candidate):
         raise AmountError(
-            f'"{text[:40]}" is not an amount in yuan: write digits with at most two '
-            'decimals and no separators, for example "86000.00"'
+            '"{text}" is not an amount in yuan: write digits with at most two decimals and no '
+            'separators, for example "86000.00"',
+            text=text[:40],
         )
     fen = int(Decimal(candidate) * 100)
     if fen > MAX_FEN:

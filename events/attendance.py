@@ -50,26 +50,31 @@ def _to_out(row: dict[str, Any], zone: str) -> AttendanceOut:
 
 def _check_occurrence(event: dict[str, Any], data: AttendanceIn) -> datetime:
     if event["status"] in {"draft", "cancelled"}:
-        raise Unprocessable(f"Attendance cannot be recorded for a {event['status']} event.")
+        raise Unprocessable(
+            "Attendance cannot be recorded for a {status} event.", status=event["status"]
+        )
     try:
         start = utc_instant(data.occurrence_start, "occurrence_start")
     except RecurrenceError as exc:
-        raise Unprocessable(str(exc)) from exc
+        raise Unprocessable.because(exc) from exc
     schedule = schedule_of(event)
     shown = local_iso(start, event["timezone"])
     # Checked first: it also spares expanding a rule up to a far-future date.
     if start > datetime.now(UTC):
-        raise Unprocessable(f"The occurrence of {shown} has not started yet.")
+        raise Unprocessable("The occurrence of {shown} has not started yet.", shown=shown)
     if not is_occurrence(schedule, start):
         raise Unprocessable(
-            f"{shown} is not a start of this event; use the start time of the occurrence."
+            "{shown} is not a start of this event; use the start time of the occurrence.",
+            shown=shown,
         )
     if start in schedule.exdates:
-        raise Unprocessable(f"The occurrence of {shown} was cancelled.")
+        raise Unprocessable("The occurrence of {shown} was cancelled.", shown=shown)
     total = sum(data.by_audience.values())
     if total > data.headcount:
         raise Unprocessable(
-            f"The audience counts add up to {total}, more than the headcount {data.headcount}."
+            "The audience counts add up to {total}, more than the headcount {headcount}.",
+            total=total,
+            headcount=data.headcount,
         )
     return start
 

@@ -104,7 +104,7 @@ async def _require_owner(caller: Caller, branch_id: int) -> None:
     if not at_least(caller.role, Role.COORDINATOR):
         raise Forbidden(detail="Only coordinators and admins can manage campaigns.")
     if not await Branch.exists().where(Branch.id == branch_id):
-        raise Unprocessable(f"Branch {branch_id} does not exist.")
+        raise Unprocessable("Branch {branch_id} does not exist.", branch_id=branch_id)
     ids = await visible_branch_ids(caller)
     if ids is not None and branch_id not in ids:
         raise Forbidden(
@@ -125,7 +125,7 @@ def _goal_values(goals: Goals | GoalsPatch) -> dict[Any, Any]:
             amount if amount is None or amount is msgspec.UNSET else parse_amount(str(amount))
         )
     except AmountError as exc:
-        raise Unprocessable(f"goals.amount_saved {exc}") from exc
+        raise Unprocessable("goals.amount_saved {exc}", exc=exc) from exc
     return {column: value for column, value in values.items() if value is not msgspec.UNSET}
 
 
@@ -189,7 +189,9 @@ async def delete_campaign(caller: Caller, campaign_id: int) -> None:
         events = await Event.count().where(Event.campaign == campaign_id)
         if events:
             raise Conflict(
-                f"Campaign {campaign_id} still has {events} event(s); move or delete them first."
+                "Campaign {campaign_id} still has {events} event(s); move or delete them first.",
+                campaign_id=campaign_id,
+                events=events,
             )
         await Campaign.delete().where(Campaign.id == campaign_id)
         await bump_feed_version()

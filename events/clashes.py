@@ -8,7 +8,7 @@ nothing more about them.
 from typing import Any
 
 from accounts.caller import Caller
-from core.errors import Conflict
+from core.errors import Conflict, Message
 from core.transactions import lock_key
 from events.conflicts import Booking, find_conflicts, normalise
 from events.recurrence import local_iso
@@ -33,34 +33,42 @@ def booking_keys(booking: Booking) -> list[int]:
     return keys
 
 
-def clash_message(listed: list[dict[str, Any]], hidden: int) -> str:
+def clash_message(listed: list[dict[str, Any]], hidden: int) -> Message:
     """The refusal, in one sentence per case so that each can be translated whole."""
     names = "; ".join(f"“{c['title']}” (#{c['id']}, starts {c['starts_at']})" for c in listed)
     if not hidden:
-        return (
-            f"This clashes with {names} at the same venue or with the same host; the first "
-            f"clash is the occurrence at {listed[0]['clash_at']}. {_FIX}"
+        return Message(
+            "This clashes with {names} at the same venue or with the same host; the first "
+            "clash is the occurrence at {clash_at}. " + _FIX,
+            names=names,
+            clash_at=listed[0]["clash_at"],
         )
     if not listed:
         if hidden == 1:
-            return (
+            return Message(
                 "This clashes with 1 event you cannot see, at the same venue or with the "
-                f"same host. {_FIX}"
+                "same host. " + _FIX
             )
-        return (
-            f"This clashes with {hidden} events you cannot see, at the same venue or with "
-            f"the same host. {_FIX}"
+        return Message(
+            "This clashes with {hidden} events you cannot see, at the same venue or with "
+            "the same host. " + _FIX,
+            hidden=hidden,
         )
     if hidden == 1:
-        return (
-            f"This clashes with {names} and 1 event you cannot see, at the same venue or "
-            f"with the same host; the first clash you can see is the occurrence at "
-            f"{listed[0]['clash_at']}. {_FIX}"
+        return Message(
+            "This clashes with {names} and 1 event you cannot see, at the same venue or "
+            "with the same host; the first clash you can see is the occurrence at "
+            "{clash_at}. " + _FIX,
+            names=names,
+            clash_at=listed[0]["clash_at"],
         )
-    return (
-        f"This clashes with {names} and {hidden} events you cannot see, at the same venue "
-        f"or with the same host; the first clash you can see is the occurrence at "
-        f"{listed[0]['clash_at']}. {_FIX}"
+    return Message(
+        "This clashes with {names} and {hidden} events you cannot see, at the same venue "
+        "or with the same host; the first clash you can see is the occurrence at "
+        "{clash_at}. " + _FIX,
+        names=names,
+        hidden=hidden,
+        clash_at=listed[0]["clash_at"],
     )
 
 

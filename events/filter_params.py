@@ -6,9 +6,9 @@ parameters; declared once here, they mean the same everywhere and are documented
 
 from typing import Annotated
 
-from litestar.params import Parameter, QueryParameter
+from litestar.params import Parameter
 
-from core.params import BranchCode, CampaignId, From, To
+from core.params import BranchCode, CampaignId, From, RequiredFrom, RequiredTo, To
 from events.listing import EventFilter, event_filter
 from events.schemas import Kind, Status
 
@@ -32,8 +32,8 @@ async def event_filters(
 
 
 async def occurrence_filters(
-    start: Annotated[str, QueryParameter(name="from", max_length=40, description="Window start")],
-    end: Annotated[str, QueryParameter(name="to", max_length=40, description="Window end")],
+    start: RequiredFrom,
+    end: RequiredTo,
     branch: BranchCode = None,
     campaign: CampaignId = None,
     kind: KindFilter = None,

@@ -20,7 +20,7 @@ import certifi
 import httpcore
 import httpx
 
-from core.errors import Unprocessable
+from core.errors import Message, Unprocessable
 
 MAX_REDIRECTS = 3
 
@@ -54,9 +54,9 @@ async def _public_address(host: str, port: int, allow_private: bool) -> str:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError) as exc:
-        raise Unprocessable(f"The address {host} could not be found.") from exc
+        raise Unprocessable("The address {host} could not be found.", host=host) from exc
     if not infos:
-        raise Unprocessable(f"The address {host} could not be found.")
+        raise Unprocessable("The address {host} could not be found.", host=host)
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         mapped = getattr(address, "ipv4_mapped", None)
@@ -64,8 +64,10 @@ async def _public_address(host: str, port: int, allow_private: bool) -> str:
             address = mapped
         if not allow_private and (not address.is_global or address.is_multicast):
             raise Unprocessable(
-                f"{host} is a private, loopback or link-local address ({address}); "
-                "only public calendar addresses can be imported."
+                "{host} is a private, loopback or link-local address ({address}); only public "
+                "calendar addresses can be imported.",
+                host=host,
+                address=address,
             )
     return str(infos[0][4][0])
 
@@ -209,11 +211,14 @@ async def fetch_calendar(url: str, limits: FetchLimits) -> bytes:
                     url = urljoin(url, location)
     except (TimeoutError, httpx.TimeoutException) as exc:
         raise Unprocessable(
-            f"The calendar address did not answer within {limits.timeout_seconds:g} seconds."
+            "The calendar address did not answer within {timeout_seconds:g} seconds.",
+            timeout_seconds=limits.timeout_seconds,
         ) from exc
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise Unprocessable(f"The calendar address could not be read: {exc}") from exc
-    raise Unprocessable(f"The calendar address redirected more than {MAX_REDIRECTS} times.")
+        raise Unprocessable("The calendar address could not be read: {exc}", exc=exc) from exc
+    raise Unprocessable(
+        "The calendar address redirected more than {limit} times.", limit=MAX_REDIRECTS
+    )
 
 
 async def _get(client: httpx.AsyncClient, url: str, max_bytes: int) -> tuple[bytes, str | None]:
@@ -222,7 +227,10 @@ async def _get(client: httpx.AsyncClient, url: str, max_bytes: int) -> tuple[byt
         if response.is_redirect and "location" in response.headers:
             return b"", response.headers["location"]
         if response.status_code != 200:
-            raise Unprocessable(f"The calendar address answered HTTP {response.status_code}.")
+            raise Unprocessable(
+                "The calendar address answered HTTP {status_code}.",
+                status_code=response.status_code,
+            )
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_bytes:
             raise Unprocessable(_too_large(max_bytes))
@@ -236,5 +244,8 @@ async def _get(client: httpx.AsyncClient, url: str, max_bytes: int) -> tuple[byt
     return b"".join(chunks), None
 
 
-def _too_large(max_bytes: int) -> str:
-    return f"The calendar is larger than the {max_bytes / 1024 / 1024:g} MB an import may be."
+def _too_large(max_bytes: int) -> Message:
+    return Message(
+        "The calendar is larger than the {megabytes:g} MB an import may be.",
+        megabytes=max_bytes / 1024 / 1024,
+    )

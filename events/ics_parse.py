@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from core.errors import Unprocessable
+from core.errors import DomainError, Unprocessable
 from events.recurrence import UTC_NAMES, RecurrenceError, check_zone, zone_of
 from events.schemas import CalendarRowError, Kind
 
@@ -52,7 +52,7 @@ class ParsedCalendar:
     overrides_skipped: int = 0
 
 
-class _UnreadableError(ValueError):
+class _UnreadableError(DomainError):
     """Why one event cannot be read."""
 
 
@@ -158,7 +158,9 @@ def _event(position: int, component: Any, calendar_zone: ZoneInfo) -> Incoming:
             end = start + (timedelta(days=1) if all_day else timedelta(hours=1))
         start, end = start.astimezone(UTC), end.astimezone(UTC)
     except (ValueError, TypeError, KeyError, OverflowError) as exc:
-        raise _UnreadableError(f"It has a date or time that cannot be read: {exc}.") from exc
+        raise _UnreadableError(
+            "It has a date or time that cannot be read: {exc}.", exc=exc
+        ) from exc
     rrule = None
     exdates: list[datetime] = []
     if "RRULE" in component:
@@ -204,15 +206,17 @@ def _calendar(data: bytes) -> icalendar.Calendar:
     try:
         calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, IndexError, KeyError) as exc:
-        raise Unprocessable(f"The calendar file is broken: {exc}") from exc
+        raise Unprocessable("The calendar file is broken: {exc}", exc=exc) from exc
     if not isinstance(calendar, icalendar.Calendar):
         raise Unprocessable("The file holds more than one calendar; import them one by one.")
     for component in calendar.walk():
         if component.errors and component.name != "VEVENT":
             prop, problem = component.errors[0]
             raise Unprocessable(
-                f"The calendar file is broken: its {component.name} has an unreadable "
-                f"{prop}: {problem}"
+                "The calendar file is broken: its {name} has an unreadable {prop}: {problem}",
+                name=component.name,
+                prop=prop,
+                problem=problem,
             )
     return calendar
 
@@ -226,14 +230,20 @@ def parse_calendar(data: bytes) -> ParsedCalendar:
     # Changed single occurrences (RECURRENCE-ID) are not imported; their series is.
     masters = [c for c in components if "RECURRENCE-ID" not in c]
     if len(masters) > MAX_EVENTS:
-        raise Unprocessable(f"The calendar has {len(masters)} events; at most {MAX_EVENTS}.")
+        raise Unprocessable(
+            "The calendar has {count} events; at most {limit}.",
+            count=len(masters),
+            limit=MAX_EVENTS,
+        )
     parsed = ParsedCalendar(overrides_skipped=len(components) - len(masters))
     seen: set[str] = set()
     for position, component in enumerate(masters, start=1):
         try:
             if component.errors:
                 prop, problem = component.errors[0]
-                raise _UnreadableError(f"Its {prop} cannot be read: {problem}.")
+                raise _UnreadableError(
+                    "Its {prop} cannot be read: {problem}.", prop=prop, problem=problem
+                )
             event = _event(position, component, calendar_zone)
         except _UnreadableError as exc:
             parsed.errors.append(row_error(position, component, str(exc)))

@@ -103,7 +103,7 @@ def _body(incoming: Incoming, shape: type[Shape], **extra: Any) -> Shape:
     try:
         return msgspec.convert(fields, shape)
     except msgspec.ValidationError as exc:
-        raise Unprocessable(f"It cannot be stored as an event: {exc}.") from exc
+        raise Unprocessable("It cannot be stored as an event: {exc}.", exc=exc) from exc
 
 
 def _plan_create(caller: Caller, branch_id: int, incoming: Incoming, uid: str) -> _Plan:
@@ -163,8 +163,10 @@ async def _plan(
         await require_planner_of(caller, row["branch"])
     except Forbidden as exc:
         raise Forbidden(
-            detail=f"The event with this UID, “{row['title']}” (#{row['id']}), belongs to a "
-            "branch you cannot plan for; it was left as it is."
+            "The event with this UID, “{title}” (#{id}), belongs to a "
+            "branch you cannot plan for; it was left as it is.",
+            title=row["title"],
+            id=row["id"],
         ) from exc
     return _plan_update(incoming, row)
 
@@ -201,7 +203,7 @@ async def store_events(
     """
     await require_planner_of(caller, branch_id)
     if not await Branch.exists().where(Branch.id == branch_id):
-        raise Unprocessable(f"Branch {branch_id} does not exist.")
+        raise Unprocessable("Branch {branch_id} does not exist.", branch_id=branch_id)
     try:
         return await _store(caller, branch_id, calendar, dry_run)
     except _DryRunError as finished:

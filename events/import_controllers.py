@@ -104,15 +104,15 @@ async def import_calendar_file(
         data = await upload.read(limits.max_bytes + 1)
         if len(data) > limits.max_bytes:
             raise Unprocessable(
-                f"The calendar is larger than the {limits.max_bytes / 1024 / 1024:g} MB "
-                "an import may be."
+                "The calendar is larger than the {megabytes:g} MB an import may be.",
+                megabytes=limits.max_bytes / 1024 / 1024,
             )
         branch_id = _branch_id(form.get("branch_id"), caller.branch_id)
     elif content_type.startswith("application/json"):
         try:
             body = msgspec.json.decode(await request.body(), type=CalendarUrlIn)
         except msgspec.ValidationError as exc:
-            raise Unprocessable(f"The request is not valid — {exc}") from exc
+            raise Unprocessable("The request is not valid — {exc}", exc=exc) from exc
         except msgspec.DecodeError as exc:
             raise Unprocessable("The request body is not valid JSON.") from exc
         data = await fetch_calendar(body.url, limits)
@@ -121,8 +121,8 @@ async def import_calendar_file(
         data = await request.body()
         if len(data) > limits.max_bytes:
             raise Unprocessable(
-                f"The calendar is larger than the {limits.max_bytes / 1024 / 1024:g} MB "
-                "an import may be."
+                "The calendar is larger than the {megabytes:g} MB an import may be.",
+                megabytes=limits.max_bytes / 1024 / 1024,
             )
         branch_id = _branch_id(request.query_params.get("branch_id"), caller.branch_id)
     else:

@@ -9,9 +9,10 @@ from piccolo.columns.combination import WhereRaw
 from accounts.caller import Caller
 from accounts.scoping import subtree_ids_by_code
 from core.errors import Unprocessable
+from core.window import parse_window
 from events.event_rows import COLUMNS, to_event_out, venue_of
 from events.occurrence_windows import occurrences_beyond_table, overlapping
-from events.recurrence import MAX_OCCURRENCES, RecurrenceError, local_iso, parse_instant
+from events.recurrence import MAX_OCCURRENCES, RecurrenceError, local_iso
 from events.schemas import EventOut, OccurrenceOut
 from events.tables import Event, Occurrence
 from events.visibility import visible_events
@@ -30,23 +31,6 @@ class EventFilter:
     q: str | None = None
 
 
-def query_instant(text: str | None, name: str) -> datetime | None:
-    """A `from`/`to` query value as an instant; a date or naive time is read in Asia/Shanghai."""
-    if text is None or not text.strip():
-        return None
-    try:
-        return parse_instant(text)
-    except RecurrenceError as exc:
-        raise Unprocessable(f"`{name}`: {exc}") from exc
-
-
-def query_window(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
-    window = query_instant(start, "from"), query_instant(end, "to")
-    if window[0] is not None and window[1] is not None and window[1] <= window[0]:
-        raise Unprocessable("`to` must be after `from`.")
-    return window
-
-
 def event_filter(
     start: str | None,
     end: str | None,
@@ -57,10 +41,10 @@ def event_filter(
     q: str | None = None,
 ) -> EventFilter:
     """The events list's query parameters, parsed once for every endpoint that takes them."""
-    window = query_window(start, end)
+    window = parse_window(start, end)
     return EventFilter(
-        start=window[0],
-        end=window[1],
+        start=window.start,
+        end=window.end,
         branch=branch,
         campaign=campaign,
         kind=kind,
@@ -86,7 +70,7 @@ async def _where(caller: Caller | None, f: EventFilter) -> list[Any]:
     if f.branch:
         ids = await subtree_ids_by_code(f.branch)
         if ids is None:
-            raise Unprocessable(f"There is no branch with code {f.branch[:40]}.")
+            raise Unprocessable("There is no branch with code {branch}.", branch=f.branch[:40])
         clauses.append(Event.branch.is_in(ids))
     if f.campaign is not None:
         clauses.append(Event.campaign == f.campaign)
@@ -145,7 +129,7 @@ async def _occurrence_where(caller: Caller | None, f: EventFilter) -> list[Any]:
     if f.branch:
         ids = await subtree_ids_by_code(f.branch)
         if ids is None:
-            raise Unprocessable(f"There is no branch with code {f.branch[:40]}.")
+            raise Unprocessable("There is no branch with code {branch}.", branch=f.branch[:40])
         clauses.append(Occurrence.branch.is_in(ids))
     if f.campaign is not None:
         clauses.append(Occurrence.campaign == f.campaign)
@@ -213,8 +197,9 @@ async def list_occurrences(
         beyond = await occurrences_beyond_table(COLUMNS, await _where(caller, f), f.start, f.end)
     except RecurrenceError as exc:
         raise Unprocessable(
-            f"More than {MAX_OCCURRENCES} occurrences fall in this window; choose a shorter "
-            "one or filter by branch, campaign or kind."
+            "More than {limit} occurrences fall in this window; choose a shorter one or filter "
+            "by branch, campaign or kind.",
+            limit=MAX_OCCURRENCES,
         ) from exc
     if not beyond:
         rows = await page.limit(limit).offset(offset)

@@ -57,7 +57,8 @@ def _missing(
         total += len(spans)
         if total > limit:
             raise TooManyOccurrencesError(
-                f"More than {limit} occurrences fall in this window; choose a shorter one."
+                "More than {limit} occurrences fall in this window; choose a shorter one.",
+                limit=limit,
             )
         if spans:
             found.append((row, spans))

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.rrule import rrule, rrulestr
 
+from core.errors import DomainError
+
 MAX_COUNT = 1000
 MAX_INTERVAL = 1000
 MAX_OCCURRENCES = 5000
@@ -68,7 +70,7 @@ UTC_NAMES = frozenset(
 )
 
 
-class RecurrenceError(ValueError):
+class RecurrenceError(DomainError):
     """A rule, zone or date a coordinator has to correct; the message says how."""
 
 
@@ -80,7 +82,8 @@ def zone_of(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise RecurrenceError(
-            f'"{name[:64]}" is not a time zone name; use an IANA name such as "Asia/Shanghai".'
+            '"{name}" is not a time zone name; use an IANA name such as "Asia/Shanghai".',
+            name=name[:64],
         ) from exc
 
 
@@ -89,8 +92,9 @@ def check_zone(name: str) -> ZoneInfo:
     zone = zone_of(name)
     if name != "UTC" and ("/" not in name or name.split("/", 1)[0] not in _PLACE_AREAS):
         raise RecurrenceError(
-            f'"{name[:64]}" is not the time zone of a place; use the IANA name of a place '
-            'such as "Asia/Shanghai" (or "UTC").'
+            '"{name}" is not the time zone of a place; use the IANA name of a place such as '
+            '"Asia/Shanghai" (or "UTC").',
+            name=name[:64],
         )
     return zone
 
@@ -113,17 +117,23 @@ def normalise_rrule(value: str) -> str:
         name = name.strip().upper()
         part = part.strip().upper()
         if not sep or not name or not part:
-            raise RecurrenceError(f'"{piece[:40]}" in the repeat rule is not NAME=VALUE.')
+            raise RecurrenceError(
+                '"{piece}" in the repeat rule is not NAME=VALUE.', piece=piece[:40]
+            )
         if name in {"BYHOUR", "BYMINUTE", "BYSECOND"}:
             raise RecurrenceError(
-                f"{name} is not supported: occurrences start at starts_at's time."
+                "{name} is not supported: occurrences start at starts_at's time.", name=name
             )
         if name in {"BYYEARDAY", "BYWEEKNO"}:
-            raise RecurrenceError(f"{name} is not supported; use BYMONTH, BYMONTHDAY or BYDAY.")
+            raise RecurrenceError(
+                "{name} is not supported; use BYMONTH, BYMONTHDAY or BYDAY.", name=name
+            )
         if name not in _PARTS:
-            raise RecurrenceError(f'"{name[:20]}" is not a part of a repeat rule (RFC 5545).')
+            raise RecurrenceError(
+                '"{name}" is not a part of a repeat rule (RFC 5545).', name=name[:20]
+            )
         if name in parts:
-            raise RecurrenceError(f"{name} appears twice in the repeat rule.")
+            raise RecurrenceError("{name} appears twice in the repeat rule.", name=name)
         parts[name] = part
     if parts.get("FREQ") not in _FREQUENCIES:
         raise RecurrenceError("The repeat rule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY.")
@@ -148,7 +158,9 @@ def normalise_rrule(value: str) -> str:
 def _check_int(parts: dict[str, str], name: str, largest: int) -> None:
     value = parts.get(name)
     if value is not None and not (_NUMBER.fullmatch(value) and 1 <= int(value) <= largest):
-        raise RecurrenceError(f"{name} must be a whole number from 1 to {largest}.")
+        raise RecurrenceError(
+            "{name} must be a whole number from 1 to {largest}.", name=name, largest=largest
+        )
 
 
 def _signed_within(item: str, largest: int) -> bool:
@@ -170,27 +182,33 @@ def _check_lists(parts: dict[str, str]) -> None:
         items = value.split(",")
         if name == "BYDAY" and not all(_day_within(i, day_limit) for i in items):
             raise RecurrenceError(
-                f"BYDAY={value[:40]} is not valid: list the days as MO, TU, WE, TH, FR, SA or "
-                f"SU, numbered (if at all) from 1 to {day_limit} or from -1 to -{day_limit}, "
-                "e.g. 2TU or -1FR."
+                "BYDAY={value} is not valid: list the days as MO, TU, WE, TH, FR, SA or SU, "
+                "numbered (if at all) from 1 to {day_limit} or from -1 to -{day_limit}, e.g. 2TU "
+                "or -1FR.",
+                value=value[:40],
+                day_limit=day_limit,
             )
         if name == "BYMONTHDAY" and not all(_signed_within(i, 31) for i in items):
             raise RecurrenceError(
-                f"BYMONTHDAY={value[:40]} is not valid: list days of the month from 1 to 31, "
-                "or from -1 to -31 to count from the end of the month."
+                "BYMONTHDAY={value} is not valid: list days of the month from 1 to 31, or from "
+                "-1 to -31 to count from the end of the month.",
+                value=value[:40],
             )
         if name == "BYMONTH" and not all(_NUMBER.fullmatch(i) and 1 <= int(i) <= 12 for i in items):
             raise RecurrenceError(
-                f"BYMONTH={value[:40]} is not valid: list months as numbers from 1 to 12."
+                "BYMONTH={value} is not valid: list months as numbers from 1 to 12.",
+                value=value[:40],
             )
         if name == "BYSETPOS" and not all(_signed_within(i, 366) for i in items):
             raise RecurrenceError(
-                f"BYSETPOS={value[:40]} is not valid: list positions from 1 to 366, or from "
-                "-1 to -366 to count from the end."
+                "BYSETPOS={value} is not valid: list positions from 1 to 366, or from -1 to -366 "
+                "to count from the end.",
+                value=value[:40],
             )
         if name == "WKST" and value not in _WEEKDAYS:
             raise RecurrenceError(
-                f"WKST={value[:40]} is not valid: the week starts on MO, TU, WE, TH, FR, SA or SU."
+                "WKST={value} is not valid: the week starts on MO, TU, WE, TH, FR, SA or SU.",
+                value=value[:40],
             )
 
 
@@ -206,7 +224,8 @@ def _parse_until(value: str, tz: ZoneInfo) -> datetime:
         return datetime.strptime(value, "%Y%m%dT%H%M%S")
     except ValueError as exc:
         raise RecurrenceError(
-            f'UNTIL="{value[:20]}" is not a date (20250630) or a UTC time (20250630T160000Z).'
+            'UNTIL="{value}" is not a date (20250630) or a UTC time (20250630T160000Z).',
+            value=value[:20],
         ) from exc
 
 
@@ -214,7 +233,7 @@ def _parse_rule(body: str, local_start: datetime) -> rrule:
     try:
         rule = rrulestr(body, dtstart=local_start)
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        raise RecurrenceError(f"The repeat rule is not valid: {exc}.") from exc
+        raise RecurrenceError("The repeat rule is not valid: {exc}.", exc=exc) from exc
     if not isinstance(rule, rrule):
         raise RecurrenceError("The repeat rule is not valid.")
     return rule
@@ -376,7 +395,8 @@ def occurrences(
             continue
         if len(found) >= limit:
             raise TooManyOccurrencesError(
-                f"More than {limit} occurrences fall in this window; choose a shorter one."
+                "More than {limit} occurrences fall in this window; choose a shorter one.",
+                limit=limit,
             )
         found.append((instant, instant + duration))
     return found
@@ -450,8 +470,11 @@ def check_schedule(schedule: Schedule) -> None:
     if schedule.rrule and not first_start_matches(schedule):
         local = schedule.starts_at.astimezone(zone_of(schedule.timezone))
         raise RecurrenceError(
-            f"starts_at ({local:%Y-%m-%d %H:%M}, {_WEEKDAYS[local.weekday()]}) is not an "
-            f"occurrence of {schedule.rrule}; the first occurrence must be starts_at."
+            "starts_at ({local:%Y-%m-%d %H:%M}, {weekday}) is not an occurrence of {rrule}; the "
+            "first occurrence must be starts_at.",
+            local=local,
+            weekday=_WEEKDAYS[local.weekday()],
+            rrule=schedule.rrule,
         )
 
 
@@ -489,36 +512,12 @@ def utc_instant(value: datetime, name: str) -> datetime:
     try:
         instant = value.astimezone(UTC)
     except (OverflowError, ValueError) as exc:
-        raise RecurrenceError(f"{name} is out of range.") from exc
+        raise RecurrenceError("{name} is out of range.", name=name) from exc
     if not EARLIEST <= instant < LATEST:
-        raise RecurrenceError(f"{name} must be between the years 2000 and 2099.")
+        raise RecurrenceError("{name} must be between the years 2000 and 2099.", name=name)
     return instant
 
 
 def local_iso(instant: datetime, timezone: str) -> str:
     """ISO 8601 with the offset of the event's own zone."""
     return instant.astimezone(zone_of(timezone)).isoformat()
-
-
-def parse_instant(text: str, default_zone: str = "Asia/Shanghai") -> datetime:
-    """A query-string time: ISO 8601, a date (midnight) or a naive time in the default zone."""
-    value = text.strip()
-    if "T" in value and value.count(" ") == 1:
-        # An unencoded "+08:00" arrives as " 08:00".
-        value = value.replace(" ", "+")
-    try:
-        if len(value) == 10:
-            parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
-        else:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=zone_of(default_zone))
-        instant = parsed.astimezone(UTC)
-    except (ValueError, OverflowError) as exc:
-        raise RecurrenceError(
-            f'"{value[:40]}" is not a date or time; write e.g. 2025-03-01 or '
-            "2025-03-01T09:00:00+08:00."
-        ) from exc
-    if not EARLIEST - timedelta(days=3660) <= instant <= LATEST + timedelta(days=3660):
-        raise RecurrenceError(f'"{value[:40]}" is too far in the past or future.')
-    return instant

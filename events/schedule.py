@@ -96,14 +96,14 @@ def _tenths(text: str | None) -> int | None:
     try:
         return None if text is None else parse_km(text)
     except DistanceError as exc:
-        raise Unprocessable(str(exc)) from exc
+        raise Unprocessable.because(exc) from exc
 
 
 def _utc(value: datetime, name: str) -> datetime:
     try:
         return utc_instant(value, name)
     except RecurrenceError as exc:
-        raise Unprocessable(str(exc)) from exc
+        raise Unprocessable.because(exc) from exc
 
 
 def _normalise_rule(state: dict[str, Any]) -> None:
@@ -112,7 +112,7 @@ def _normalise_rule(state: dict[str, Any]) -> None:
         state["rrule"] = normalise_rrule(rule) if rule and rule.strip() else None
         check_schedule(_state_schedule({**state, "exdates": "[]"}))
     except RecurrenceError as exc:
-        raise Unprocessable(str(exc)) from exc
+        raise Unprocessable.because(exc) from exc
 
 
 def _exdates_json(state: dict[str, Any], wanted: list[datetime], strict: bool) -> str:
@@ -131,15 +131,16 @@ def _exdates_json(state: dict[str, Any], wanted: list[datetime], strict: bool) -
             kept.add(instant.astimezone(UTC))
         elif strict:
             raise Unprocessable(
-                f"exdate {local_iso(instant, state['timezone'])} is not an occurrence of this "
-                "event; use the exact start of the occurrence to cancel."
+                "exdate {start} is not an occurrence of this event; use the exact start of the "
+                "occurrence to cancel.",
+                start=local_iso(instant, state["timezone"]),
             )
     return json.dumps([x.isoformat() for x in sorted(kept)])
 
 
 async def _require_branch(branch_id: int) -> None:
     if not await Branch.exists().where(Branch.id == branch_id):
-        raise Unprocessable(f"Branch {branch_id} does not exist.")
+        raise Unprocessable("Branch {branch_id} does not exist.", branch_id=branch_id)
 
 
 async def _require_campaign(caller: Caller, campaign_id: int | None) -> None:
@@ -148,7 +149,9 @@ async def _require_campaign(caller: Caller, campaign_id: int | None) -> None:
     try:
         await require_campaign_for_event(caller, campaign_id)
     except NotFound as exc:
-        raise Unprocessable(f"Campaign {campaign_id} does not exist or is not yours.") from exc
+        raise Unprocessable(
+            "Campaign {campaign_id} does not exist or is not yours.", campaign_id=campaign_id
+        ) from exc
 
 
 def _booking(state: dict[str, Any]) -> Booking:
@@ -243,8 +246,9 @@ async def insert_event(
     await hold(Event, *insert_keys(state, allow_conflicts=allow_conflicts))
     if await Event.exists().where(Event.uid == state["uid"]):
         raise Conflict(
-            f"The uid {state['uid']} cannot be used; choose another, or leave uid out and "
-            "one is made for you."
+            "The uid {uid} cannot be used; choose another, or leave uid out and one is made for "
+            "you.",
+            uid=state["uid"],
         )
     await _require_campaign(caller, state["campaign"])
     if state["status"] == "scheduled" and not allow_conflicts:

@@ -2,12 +2,14 @@
 
 import re
 
+from core.errors import DomainError
+
 MAX_TENTHS = 100_000  # 10,000.0 km: more than any one outreach trip
 
 _DISTANCE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
-class DistanceError(ValueError):
+class DistanceError(DomainError):
     """A travel distance a coordinator has to correct; the message says how."""
 
 
@@ -18,14 +20,15 @@ def parse_km(text: str) -> int:
         raise DistanceError("travel_km cannot be negative.")
     if not _DISTANCE.fullmatch(candidate):
         raise DistanceError(
-            f'travel_km "{text[:20]}" is not a distance: write kilometres as digits with at '
-            'most one decimal, for example "56.5".'
+            'travel_km "{text}" is not a distance: write kilometres as digits with at most one '
+            'decimal, for example "56.5".',
+            text=text[:20],
         )
     whole, _, decimals = candidate.partition(".")
     if len(decimals) > 1:
         raise DistanceError(
-            f'travel_km "{text[:20]}" has more than one decimal; round it to 100 m, for '
-            'example "56.5".'
+            'travel_km "{text}" has more than one decimal; round it to 100 m, for example "56.5".',
+            text=text[:20],
         )
     tenths = int(whole) * 10 + int(decimals or "0")
     if tenths > MAX_TENTHS:

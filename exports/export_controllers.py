@@ -19,7 +19,6 @@ from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
-    Operation,
     Schema,
 )
 from litestar.response import Stream
@@ -27,12 +26,14 @@ from litestar.types import Method
 from litestar.types.internal_types import PathParameterDefinition
 
 from accounts.guards import requires_staff, signed_in
+from core.api_operation import ApiOperation
 from core.clock import utcnow
 from core.error_body import ErrorBody
 from core.errors import Unprocessable
 from core.params import BranchCode, CampaignId, EventId, From, To
+from core.window import parse_window
 from events.filter_params import event_filters
-from events.listing import EventFilter, query_window
+from events.listing import EventFilter
 from exports import export_rows
 from exports.csv_file import csv_chunks
 from exports.export_columns import ATTENDANCE, EVENTS, INTERCEPTIONS
@@ -67,10 +68,11 @@ def _operation_id(
 
 
 @dataclass
-class FileOperation(Operation):
+class FileOperation(ApiOperation):
     """An export's operation: its 200 answer names the media type of its own path."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         media_type = XLSX_TYPE if (self.operation_id or "").endswith("Xlsx") else CSV_TYPE
         ok = (self.responses or {}).get("200")
         if isinstance(ok, OpenAPIResponse):
@@ -95,9 +97,9 @@ async def attendance_filters(
     campaign: CampaignId = None,
     event: EventId = None,
 ) -> export_rows.AttendanceFilter:
-    window = query_window(start, end)
+    window = parse_window(start, end)
     return export_rows.AttendanceFilter(
-        start=window[0], end=window[1], branch=branch, campaign=campaign, event=event
+        start=window.start, end=window.end, branch=branch, campaign=campaign, event=event
     )
 
 

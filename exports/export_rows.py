@@ -109,7 +109,7 @@ async def _attendance_where(caller: Caller, f: AttendanceFilter) -> list[Any]:
     if f.branch:
         ids = await subtree_ids_by_code(f.branch)
         if ids is None:
-            raise Unprocessable(f"There is no branch with code {f.branch[:40]}.")
+            raise Unprocessable("There is no branch with code {branch}.", branch=f.branch[:40])
         clauses.append(Attendance.event._.branch.is_in(ids))
     if f.start is not None:
         clauses.append(Attendance.occurrence_start >= f.start)

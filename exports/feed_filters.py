@@ -24,9 +24,11 @@ class FeedFilters:
 
     def validate(self) -> None:
         if self.kind is not None and self.kind not in KINDS:
-            raise Unprocessable(f"kind must be one of {', '.join(sorted(KINDS))}.")
+            raise Unprocessable("kind must be one of {choices}.", choices=", ".join(sorted(KINDS)))
         if self.audience is not None and self.audience not in AUDIENCES:
-            raise Unprocessable(f"audience must be one of {', '.join(sorted(AUDIENCES))}.")
+            raise Unprocessable(
+                "audience must be one of {choices}.", choices=", ".join(sorted(AUDIENCES))
+            )
         if self.language is not None and not _LANGUAGE.fullmatch(self.language):
             raise Unprocessable("language must be a language tag such as zh or lis.")
 

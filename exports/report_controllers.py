@@ -15,8 +15,8 @@ from core.clock import utcnow
 from core.errors import Unprocessable
 from core.pagination import Limit, Offset, Page, schema_name
 from core.params import BranchCode, CampaignId, From, RecordId, To
+from core.window import parse_window
 from events.campaigns import get_campaign
-from events.listing import query_window
 from exports import reports
 from exports.report_events import Sort
 from exports.report_sql import one_snapshot
@@ -48,8 +48,8 @@ async def report_filters(
     start: From = None, end: To = None, branch: BranchCode = None, campaign: CampaignId = None
 ) -> ReportFilters:
     """The filters every report takes, as one dependency."""
-    window = query_window(start, end)
-    return ReportFilters(window[0], window[1], branch, campaign)
+    window = parse_window(start, end)
+    return ReportFilters(window.start, window.end, branch, campaign)
 
 
 async def _scope(caller: Caller, filters: ReportFilters) -> reports.Scope:
@@ -58,7 +58,7 @@ async def _scope(caller: Caller, filters: ReportFilters) -> reports.Scope:
     if branch:
         subtree = await subtree_ids_by_code(branch)
         if subtree is None:
-            raise Unprocessable(f"There is no branch with code {branch}.")
+            raise Unprocessable("There is no branch with code {branch}.", branch=branch)
         branch_ids = subtree if branch_ids is None else [b for b in subtree if b in branch_ids]
     return reports.Scope(
         branch_ids=branch_ids, campaign_id=campaign, start=filters.start, end=filters.end

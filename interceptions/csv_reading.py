@@ -63,14 +63,14 @@ class RecordReader:
                 # The header is one record more than the rows.
                 if self.count > csv_limits.MAX_ROWS + 1:
                     raise Unprocessable(
-                        f"The file has more than {csv_limits.MAX_ROWS:,} rows; "
-                        "split it into smaller files."
+                        "The file has more than {count:,} rows; split it into smaller files.",
+                        count=csv_limits.MAX_ROWS,
                     )
                 if len(records) == wanted:
                     break
         except csv.Error as exc:
             raise Unprocessable(
-                f"Row {self._row_number + 1} cannot be read as CSV: {exc}."
+                "Row {row} cannot be read as CSV: {exc}.", row=self._row_number + 1, exc=exc
             ) from None
         return records
 
@@ -86,14 +86,15 @@ def map_header(cells: list[str]) -> tuple[dict[str, int], list[str]]:
                 ignored.append(cell.strip()[:100])
             continue
         if field in positions:
-            raise Unprocessable(f"The header names the column {cell.strip()!r} twice.")
+            raise Unprocessable("The header names the column {value!r} twice.", value=cell.strip())
         positions[field] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in positions]
     if missing:
         wanted = ", ".join(f"{name} ({IMPORT_COLUMNS[name]})" for name in missing)
         raise Unprocessable(
-            f"The first row must be the header; it lacks the columns {wanted}. "
-            f"Columns: {', '.join(IMPORT_COLUMNS)}."
+            "The first row must be the header; it lacks the columns {wanted}. Columns: {choices}.",
+            wanted=wanted,
+            choices=", ".join(IMPORT_COLUMNS),
         )
     return positions, ignored
 

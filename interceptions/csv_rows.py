@@ -64,7 +64,9 @@ def quoted(value: str) -> str:
 def _coded(value: str, labels: dict[str, str], name: str) -> str:
     code = code_for(value, labels)
     if code is None:
-        raise RuleError(name, f"{quoted(value)} is not one of {', '.join(labels)}")
+        raise RuleError(
+            name, "{value} is not one of {choices}", value=quoted(value), choices=", ".join(labels)
+        )
     return code
 
 
@@ -76,7 +78,7 @@ def _event_id(text: str, occurred_at: Any, look: Lookups) -> int | None:
     if not text:
         return None
     if not is_id(text):
-        raise RuleError("event_id", f"{quoted(text)} is not an event id")
+        raise RuleError("event_id", "{text} is not an event id", text=quoted(text))
     problem = event_problem(int(text), look.events.get(int(text)), occurred_at, look.visible)
     if problem:
         raise RuleError("event_id", problem)
@@ -88,10 +90,12 @@ def _branch(code: str, look: Lookups) -> int:
         return look.caller.branch_id
     branch_id = look.branches.get(code)
     if branch_id is None:
-        raise RuleError("branch_code", f"there is no branch with code {quoted(code)}")
+        raise RuleError("branch_code", "there is no branch with code {code}", code=quoted(code))
     if look.visible is not None and branch_id not in look.visible:
         raise RuleError(
-            "branch_code", f"branch {quoted(code)} is outside your branch and its sub-branches"
+            "branch_code",
+            "branch {code} is outside your branch and its sub-branches",
+            code=quoted(code),
         )
     return branch_id
 
@@ -109,7 +113,7 @@ def _occurred_at(text: str) -> datetime:
         raise
     except (ValueError, OverflowError):
         raise RuleError(
-            "occurred_at", f"{quoted(text)} is not a time like 2025-06-01 14:30"
+            "occurred_at", "{text} is not a time like 2025-06-01 14:30", text=quoted(text)
         ) from None
 
 
@@ -122,7 +126,7 @@ def _amount(text: str) -> int:
 
 def _text(name: str, text: str) -> str:
     if len(text) > TEXT_LIMITS[name]:
-        raise RuleError(name, f"is longer than {TEXT_LIMITS[name]} characters")
+        raise RuleError(name, "is longer than {limit} characters", limit=TEXT_LIMITS[name])
     return text
 
 

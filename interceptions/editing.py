@@ -35,12 +35,11 @@ def authorise_edit(caller: Caller, row: dict[str, Any], data: InterceptionUpdate
     if caller.is_admin:
         return
     if data.status is not msgspec.UNSET or data.review_note is not msgspec.UNSET:
-        raise Forbidden(
-            detail="Only an admin can change a review; coordinators use verify or reject."
-        )
+        raise Forbidden("Only an admin can change a review; coordinators use verify or reject.")
     if row["status"] != "logged":
         raise Forbidden(
-            detail=f"This interception is {row['status']}; only an admin can change it now."
+            "This interception is {status}; only an admin can change it now.",
+            status=row["status"],
         )
     if caller.role == Role.STAFF and row["logged_by"] != caller.id:
         raise Forbidden(detail="Staff may edit only the interceptions they logged themselves.")

@@ -51,7 +51,7 @@ async def create_interception(
     try:
         check_client_ref(data.client_ref)
     except RuleError as error:
-        raise Unprocessable(error.reason) from None
+        raise Unprocessable(error.message) from None
     visible = await visible_branch_ids(caller)
     existing = await row_by_client_ref(data.client_ref)
     if existing is not None:

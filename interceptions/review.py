@@ -71,8 +71,8 @@ async def review_interception(
         row = await load_visible_row(interception_id, visible, for_update=True)
         if row["status"] != "logged":
             raise Conflict(
-                f"This interception is already {row['status']}; "
-                "only logged interceptions can be reviewed."
+                "This interception is already {status}; only logged interceptions can be reviewed.",
+                status=row["status"],
             )
         await require_second_person(caller, row)
         masked = [

@@ -10,7 +10,7 @@ from typing import Any
 from accounts.caller import Caller
 from accounts.tables import Branch
 from core.clock import utcnow
-from core.errors import Forbidden, Unprocessable
+from core.errors import Field, Forbidden, Message, Unprocessable, message_of
 from core.money import AmountError, parse_amount
 from events.tables import Event
 from interceptions.masking import BANK_CARD, ID_CARD, MOBILE, personal_numbers
@@ -21,28 +21,35 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class RuleError(ValueError):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+    def __init__(self, field: str, reason: str | Message, **params: object) -> None:
+        self.message = reason if isinstance(reason, Message) else Message(reason, **params)
         self.field = field
-        self.reason = reason
+        self.reason = str(self.message)
+        super().__init__(f"{field}: {self.reason}")
 
 
 def unprocessable(error: RuleError) -> Unprocessable:
-    return Unprocessable(f"{error.field}: {error.reason}")
+    # `extra` names the field by its code (as a 400 does), since the detail shows its label.
+    return Unprocessable(
+        "{field}: {reason}",
+        extra=[{"key": error.field, "message": error.reason}],
+        field=Field(error.field),
+        reason=error.message,
+    )
 
 
 # A client_ref is a key: it is stored, kept in the history and exported exactly as
 # sent, never masked. So it may not carry a personal number at all.
 _CLIENT_REF_REFUSALS = {
-    ID_CARD: (
+    ID_CARD: Message(
         "The client_ref holds what looks like an ID-card number; a client_ref is stored and "
         "exported unmasked, so use a key without personal data, such as a random UUID."
     ),
-    MOBILE: (
+    MOBILE: Message(
         "The client_ref holds what looks like a mobile number; a client_ref is stored and "
         "exported unmasked, so use a key without personal data, such as a random UUID."
     ),
-    BANK_CARD: (
+    BANK_CARD: Message(
         "The client_ref holds what looks like a bank card number; a client_ref is stored and "
         "exported unmasked, so use a key without personal data, such as a random UUID."
     ),
@@ -66,7 +73,7 @@ def check_amount(value: object) -> int:
     try:
         return parse_amount(value)
     except AmountError as exc:
-        raise RuleError("amount_saved", str(exc)) from None
+        raise RuleError("amount_saved", message_of(exc)) from None
 
 
 def check_occurred_at(value: datetime, now: datetime | None = None) -> datetime:
@@ -92,7 +99,9 @@ async def resolve_branch(caller: Caller, branch_id: int | None, visible: list[in
         return caller.branch_id
     if visible is None:
         if not await Branch.exists().where(Branch.id == branch_id):
-            raise Unprocessable(f"branch_id: branch {branch_id} does not exist.")
+            raise Unprocessable(
+                "branch_id: branch {branch_id} does not exist.", branch_id=branch_id
+            )
         return branch_id
     if branch_id not in visible:
         raise Forbidden(
@@ -123,17 +132,19 @@ def event_problem(
     visible: list[int] | None,
     *,
     check_visible: bool = True,
-) -> str | None:
+) -> Message | None:
     """Why this event cannot be credited with the interception, or None."""
     if event is None or (check_visible and not event_visible(event, visible)):
-        return f"event {event_id} does not exist or you may not see it"
+        return Message("event {event_id} does not exist or you may not see it", event_id=event_id)
     starts_at: datetime = event["starts_at"]
     if starts_at.tzinfo is None:
         starts_at = starts_at.replace(tzinfo=UTC)
     if starts_at > occurred_at:
-        return (
-            f"event {event_id} starts at {starts_at.isoformat()}, after the interception; "
-            "an event can only be credited with what happened after it started"
+        return Message(
+            "event {event_id} starts at {starts_at}, after the interception; "
+            "an event can only be credited with what happened after it started",
+            event_id=event_id,
+            starts_at=starts_at.isoformat(),
         )
     return None
 
@@ -144,4 +155,8 @@ async def check_event(
     event = (await events_by_id([event_id])).get(event_id)
     problem = event_problem(event_id, event, occurred_at, visible, check_visible=check_visible)
     if problem:
-        raise Unprocessable(f"event_id: {problem}.")
+        raise Unprocessable(
+            "event_id: {problem}.",
+            extra=[{"key": "event_id", "message": str(problem)}],
+            problem=problem,
+        )

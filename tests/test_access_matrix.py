@@ -215,6 +215,9 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # The offline queue's service worker: served from the root so that it may control /staff.
     ("GET", "/staff-sw.js"): Rule("public", "/staff-sw.js"),
     ("*", "/admin"): Rule("admin", "/admin/", page=True),
+    # Admins' users and branches pages.
+    ("GET", "/manage/users"): Rule("admin", "/manage/users", page=True),
+    ("GET", "/manage/branches"): Rule("admin", "/manage/branches", page=True),
     ("GET", "/static/{}"): Rule("public", "/static/site.css"),
     # Coordinators' planning pages (a JSON body is an empty form: the page answers 422).
     ("GET", "/coordinator/campaigns"): Rule("coordinator", "/coordinator/campaigns", page=True),

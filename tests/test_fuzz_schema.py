@@ -34,12 +34,13 @@ from typing import Any
 from zoneinfo import available_timezones
 
 import httpx
+import hypothesis
 import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import Flaky, Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -212,14 +213,16 @@ def test_stateful_workflows_survive_fuzzing(live_server):
     schema = schemathesis.openapi.from_url(f"{base}/schema/openapi.json")
     workflow = schema.as_state_machine()
     links = {name for name in dir(workflow) if "___" in name}
-    # The chains the product is about must be among the inferred links.
-    for chain in (
-        "POST_api_campaigns___201_PostCampaign__POST_api_events",
-        "POST_api_events___201_PostEvent_0__POST_api_interceptions",
-        "POST_api_interceptions___201_PostInterception_0__POST_api_interceptions_interception_id_verify",
-        "POST_api_events___201_PutEvent__PUT_api_events_event_id_attendance",
+    # The chains the product is about must be among the inferred links (source → target).
+    for source, target in (
+        ("POST_api_campaigns___201", "POST_api_events"),
+        ("POST_api_events___201", "POST_api_interceptions"),
+        ("POST_api_interceptions___201", "POST_api_interceptions_interception_id_verify"),
+        ("POST_api_interceptions___201", "POST_api_interceptions_interception_id_reject"),
+        ("POST_api_events___201", "PUT_api_events_event_id_attendance"),
     ):
-        assert chain in links, chain
+        found = [n for n in links if n.startswith(source) and n.endswith(f"__{target}")]
+        assert found, (source, target)
     steps: list[str] = []
     failures: dict[str, str] = {}
 
@@ -245,18 +248,28 @@ def test_stateful_workflows_survive_fuzzing(live_server):
                 if case.operation.path == "/api/auth/logout" or response.status_code == 401:
                     admin.sign_in_again()
 
-    AsAdmin.run(
-        settings=settings(
-            max_examples=STATEFUL_SCENARIOS,
-            stateful_step_count=STATEFUL_STEPS,
-            derandomize=True,
-            deadline=None,
-            database=None,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-            report_multiple_bugs=False,
-        )
-    )
+    # Hypothesis replays parts of a scenario to explore around it; a replay meets a server
+    # whose data has moved on and draws differently, which it reports as Flaky. That says
+    # nothing of the API (schemathesis's own runner starts a new suite then): so does this,
+    # with the next fixed seed, until enough calls have run.
+    replays_diverged = 0
+    for seed in range(3):
+        try:
+            hypothesis.seed(seed)(AsAdmin).run(
+                settings=settings(
+                    max_examples=STATEFUL_SCENARIOS,
+                    stateful_step_count=STATEFUL_STEPS,
+                    deadline=None,
+                    database=None,
+                    phases=[Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                    report_multiple_bugs=False,
+                )
+            )
+        except Flaky:
+            replays_diverged += 1
+        if len(steps) > 4 * STATEFUL_SCENARIOS:
+            break
     if failures:
         log.seek(0)
         pytest.fail(
@@ -264,8 +277,8 @@ def test_stateful_workflows_survive_fuzzing(live_server):
             + "\n\n".join(f"{label}\n{text}" for label, text in failures.items())
             + f"\n\n--- server log (tail) ---\n{log.read()[-6000:]}"
         )
-    # Chains ran: more calls than scenarios, and writes among them.
-    assert len(steps) > STATEFUL_SCENARIOS, len(steps)
+    # Chains ran: several calls per scenario, and reviews among them.
+    assert len(steps) > 4 * STATEFUL_SCENARIOS, (len(steps), replays_diverged)
     assert any(step.startswith("POST /api/interceptions/") for step in steps), sorted(set(steps))
 
 

@@ -129,3 +129,14 @@ async def test_reports_and_progress_are_typed(client):
     }
     percent = components[progress["percent"]["$ref"].rsplit("/", 1)[1]]
     assert set(percent["properties"]) == {"events", "attendees", "interceptions", "amount_saved"}
+
+
+async def test_query_parameters_are_never_null(client):
+    # A query string has no null: a parameter is there with a value, or absent.
+    schema = await openapi(client)
+    for method, path, operation in operations(schema):
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query":
+                text = str(parameter["schema"])
+                assert "'null'" not in text, (method, path, parameter["name"])
+                assert "None" not in text, (method, path, parameter["name"])

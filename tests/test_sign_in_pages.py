@@ -154,7 +154,12 @@ async def test_the_api_and_non_browsers_keep_json_errors(client, world):
 
 
 async def test_admins_get_a_link_to_the_admin(client, world):
-    for username, shown in (("admin", True), ("coord_lk", False), ("staff_lk", False)):
+    for username, admin, planning in (
+        ("admin", True, True),
+        ("coord_lk", False, True),
+        ("staff_lk", False, False),
+    ):
         page = await client.get("/staff", headers={**HTML, **world.auth(username)})
         assert page.status_code == 200
-        assert ('href="/admin/"' in page.text) is shown, username
+        assert ('href="/admin/"' in page.text) is admin, username
+        assert ('href="/coordinator/events"' in page.text) is planning, username

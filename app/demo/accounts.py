@@ -16,7 +16,7 @@ def _checked(value: object, shape: object, what: str) -> object:
     try:
         return msgspec.convert(value, shape)
     except msgspec.ValidationError as exc:
-        raise Unprocessable(f"The {what} is not valid: {exc}") from exc
+        raise Unprocessable("The {what} is not valid: {exc}", what=what, exc=exc) from exc
 
 
 async def create_user_by_branch_code(
@@ -24,7 +24,7 @@ async def create_user_by_branch_code(
 ) -> UserOut:
     row = await Branch.select(Branch.id).where(Branch.code == branch_code).first()
     if row is None:
-        raise Unprocessable(f"No branch has the code {branch_code}.")
+        raise Unprocessable("No branch has the code {branch_code}.", branch_code=branch_code)
     fields = {
         "username": username,
         "password": password,

@@ -12,7 +12,6 @@ from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
-    Operation,
     Schema,
 )
 from litestar.params import FromPath
@@ -20,6 +19,7 @@ from litestar.response import Template
 
 from app.pages.public import event_page
 from app.pages.public_rendering import encoded_page, problem_page
+from core.api_operation import ApiOperation
 from exports.feed_controllers import (
     FEED_OPT,
     GET_AND_HEAD,
@@ -30,11 +30,12 @@ from exports.feed_responses import CALENDAR_TYPE
 
 
 @dataclass
-class PageOrFileOperation(Operation):
+class PageOrFileOperation(ApiOperation):
     """The page is HTML and the file iCalendar; an unknown event is the HTML 404 page
     (`/events/{id}`) or the JSON error (`/events/{id}.ics`)."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         responses = dict(self.responses or {})
         for status, media_type in (("200", CALENDAR_TYPE), ("404", MediaType.HTML.value)):
             answer = responses.get(status)

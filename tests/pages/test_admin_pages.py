@@ -39,7 +39,8 @@ async def admin_page(browser: Any, base: str, viewport: dict[str, int]) -> tuple
     await page.fill("#username", username)
     await page.fill("#password", password)
     await page.click("button[type=submit]")
-    await page.wait_for_load_state("networkidle")
+    # Signed in once the page has moved on from the sign-in form.
+    await page.wait_for_url(lambda url: "/login" not in url)
     async with httpx.AsyncClient(base_url=base) as client:
         headers = await sign_in(client, username, password)
     return page, headers

@@ -80,7 +80,8 @@ async def test_staff_pages_work_under_the_policy(live_server, browser, world):
     await page.fill("#password", "not the password")
     await page.click("button[type=submit]")
     await page.wait_for_selector("#login-error:not([hidden])")
-    assert "Wrong username or password" in await page.inner_text("#login-error")
+    # The page is Chinese, and so is the API's reason it shows.
+    assert "用户名或密码错误" in await page.inner_text("#login-error")
     await page.fill("#password", PASSWORD)
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{live_server}/staff")

@@ -2,7 +2,9 @@
 
 import pytest
 
+from tests.pages.axe import assert_accessible
 from tests.pages.coordinator_steps import VIEWPORTS, api_headers, demo, http, signed_in_page
+from tests.pages.screenshots import screenshot
 
 __all__ = ["demo", "http"]
 
@@ -95,6 +97,16 @@ async def test_weekly_event_with_a_clash_in_the_month_view(
     assert "六库营业厅反诈讲座" in await conflicts.inner_text()
     link = conflicts.locator(f"a[href='/coordinator/events/{existing_id}']")
     assert await link.count() == 1
+    # The top of the page, where the answer of a save lands on a phone, points there.
+    summary = page.locator("#error-summary a[href='#conflicts']")
+    assert await summary.is_visible()
+    box = await page.locator("#error-summary").bounding_box()
+    assert box is not None
+    assert box["y"] < viewport["viewport"]["height"]
+    await assert_accessible(page)
+    if viewport is VIEWPORTS[0]:
+        await conflicts.scroll_into_view_if_needed()
+        await screenshot(page, "coordinator-event-clash-phone", full_page=False)
     await page.check("#allow_conflicts")
     await page.click("#save-event")
     await page.wait_for_url("**/coordinator/events/*?saved=1")

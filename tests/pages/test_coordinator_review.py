@@ -69,9 +69,12 @@ async def test_coordinator_verifies_a_staff_interception_but_not_their_own(
 
     await card.locator("input[name=note]").first.fill("已电话回访客户确认")
     await card.locator("form.verify button").click()
-    await page.wait_for_url("**/coordinator/review?done=*")
-    assert "已核实" in await page.inner_text("#review-done")
-    assert await page.locator(f"#interception-{theirs['id']}").count() == 0
+    # The card changes in place (htmx) and the count follows; the queue stays where it was.
+    done = page.locator(f"#review-done-{theirs['id']}")
+    await done.wait_for()
+    assert "已核实" in await done.inner_text()
+    assert await page.inner_text("#pending-total") == str(pending["total"] - 1)
+    assert await page.locator(f"#interception-{theirs['id']} button").count() == 0
     verified = (await http.get(f"/api/interceptions/{theirs['id']}", headers=coord)).json()
     assert verified["status"] == "verified"
     assert verified["review_note"] == "已电话回访客户确认"
@@ -84,4 +87,30 @@ async def test_coordinator_verifies_a_staff_interception_but_not_their_own(
     )
     assert response.status == 403
     assert "第二人" in await response.text()
+    await page.context.close()
+
+
+async def test_review_works_without_scripts(live_server, browser, demo, http):
+    coord = await api_headers(http, "nj_coord", demo.password)
+    staff = await api_headers(http, "lk_staff", demo.password)
+    logged = await _log(http, staff, "page-review-no-script", "800.00", None, 3)
+    # Signed in through the API: the browser gets the session cookie, and no script runs.
+    login = await http.post(
+        "/api/auth/login", json={"username": "nj_coord", "password": demo.password}
+    )
+    session = [{"name": k, "value": v, "url": live_server} for k, v in login.cookies.items()]
+    http.cookies.clear()
+    context = await browser.new_context(**VIEWPORTS[0], java_script_enabled=False)
+    await context.add_cookies(session)
+    page = await context.new_page()
+    await page.goto(f"{live_server}/coordinator/review")
+    card = page.locator(f"#interception-{logged['id']}")
+    await card.locator("form.reject input[name=note]").fill("金额与监控不符")
+    await card.locator("form.reject button").click()
+    await page.wait_for_url("**/coordinator/review?done=*")
+    assert "已驳回" in await page.inner_text("#review-done")
+    assert await page.locator(f"#interception-{logged['id']}").count() == 0
+    rejected = (await http.get(f"/api/interceptions/{logged['id']}", headers=coord)).json()
+    assert rejected["status"] == "rejected"
+    assert rejected["review_note"] == "金额与监控不符"
     await page.context.close()

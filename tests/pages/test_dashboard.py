@@ -54,7 +54,7 @@ async def coordinator_page(browser: Any, base: str, password: str, viewport: dic
     await page.fill("#username", "nj_coord")
     await page.fill("#password", password)
     await page.click("button[type=submit]")
-    await page.wait_for_url(f"{base}/staff")
+    await page.wait_for_url(lambda url: "/login" not in url)
     await page.goto(f"{base}/dashboard?year=2025")
     await page.wait_for_function("document.querySelector('#month-chart svg') !== null")
     return page
@@ -144,6 +144,7 @@ async def test_tables_and_charts_equal_the_summary_report(
     if viewport == PHONE:
         SCREENSHOTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone.png"), full_page=True)
+        await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone-top.png"))
         await page.locator("#month-chart").scroll_into_view_if_needed()
         await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone-charts.png"))
         await page.locator("#fraud_type-chart").scroll_into_view_if_needed()

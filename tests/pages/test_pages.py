@@ -134,7 +134,8 @@ async def test_wrong_password_shows_the_reason(live_server, browser, demo):
     await page.fill("#password", "wrong password")
     await page.click("button[type=submit]")
     await page.wait_for_selector("#login-error:not([hidden])")
-    assert "Wrong username or password" in await page.inner_text("#login-error")
+    # The page is Chinese, and so is the API's reason it shows.
+    assert "用户名或密码错误" in await page.inner_text("#login-error")
 
 
 async def test_staff_signs_in_and_logs_an_interception(live_server, browser, demo, http):

@@ -4,16 +4,17 @@ pages, the admin link, and a form that survives its session ending."""
 from typing import Any
 
 import httpx
+import pytest
 
 from app.security_headers import CONTENT_SECURITY_POLICY
 from tests.fixtures import PASSWORD
 from tests.pages.axe import assert_accessible
 from tests.pages.screenshots import screenshot
-from tests.pages.viewports import PHONE_CONTEXT
+from tests.pages.viewports import DESKTOP_CONTEXT, PHONE_CONTEXT
 
 
-async def phone(browser: Any) -> tuple[Any, Any, list[str]]:
-    context = await browser.new_context(**PHONE_CONTEXT)
+async def phone(browser: Any, context_options: dict[str, Any] = PHONE_CONTEXT) -> Any:
+    context = await browser.new_context(**context_options)
     page = await context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
@@ -57,6 +58,10 @@ async def test_sign_in_returns_to_the_page_and_sign_out_is_everywhere(live_serve
     sign_out = header.get_by_role("button", name="退出登录")
     await sign_out.wait_for()
     assert await header.get_by_role("link", name="系统管理").count() == 0  # not an admin
+    planning = header.get_by_role("link", name="计划")
+    assert await planning.get_attribute("href") == "/coordinator/events"
+    here = header.get_by_role("link", name="数据看板")
+    assert await here.get_attribute("aria-current") == "page"
     # The whole header fits a phone's width: nothing to scroll sideways to find sign-out.
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     box = await sign_out.bounding_box()
@@ -78,14 +83,16 @@ async def test_sign_in_returns_to_the_page_and_sign_out_is_everywhere(live_serve
     await context.close()
 
 
-async def test_error_pages_on_a_phone(live_server, browser, world):
-    context, page, problems = await phone(browser)
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+async def test_error_pages(live_server, browser, world, device):
+    options = PHONE_CONTEXT if device == "phone" else DESKTOP_CONTEXT
+    context, page, problems = await phone(browser, options)
     response = await page.goto(f"{live_server}/no-such-page")
     assert response is not None
     assert response.status == 404
     assert await page.inner_text("h1") == "未找到"
     await assert_accessible(page)
-    await screenshot(page, "phone/404 signed out")
+    await screenshot(page, f"{device}/404 signed out")
 
     await page.goto(f"{live_server}/login")
     await sign_in_on_the_form(page, "admin")
@@ -100,7 +107,7 @@ async def test_error_pages_on_a_phone(live_server, browser, world):
     assert await page.get_by_role("button", name="Sign out").count() == 1
     assert await page.get_by_role("link", name="Admin").count() == 1
     await assert_accessible(page)
-    await screenshot(page, "phone/404 signed in english")
+    await screenshot(page, f"{device}/404 signed in english")
     assert problems == []
     await context.close()
 

@@ -1,5 +1,6 @@
 """The staff desk in a phone's and a desktop's Chromium: labels, checks, offline logging."""
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -40,7 +41,9 @@ async def signed_in_page(browser: Any, base: str, password: str, viewport: dict[
     await page.fill("#username", "lk_staff")
     await page.fill("#password", password)
     await page.click("button[type=submit]")
-    await page.wait_for_url(f"{base}/staff")
+    await page.wait_for_url(lambda url: "/login" not in url)
+    if not page.url.endswith("/staff"):
+        await page.goto(f"{base}/staff")
     return page
 
 
@@ -122,7 +125,15 @@ async def test_server_refusal_is_shown_next_to_its_field(live_server, browser, d
     await fill_interception(page, "500", "x" * 10)
     # Before 2000: the browser lets it through, the server refuses it and names the field.
     await page.fill("#occurred_at", "1999-12-31T10:00")
+
+    # A slow link: the button stays disabled until the server has answered.
+    async def slowly(route: Any) -> None:
+        await asyncio.sleep(1.5)
+        await route.continue_()
+
+    await page.route("**/api/interceptions", slowly)
     await page.click("#interception button[type=submit]")
+    assert await page.is_disabled("#interception button[type=submit]")
     await page.wait_for_selector("#occurred_at-error:not([hidden])")
     assert await page.inner_text("#interception-result") == "请更正下方标出的内容。"
     assert "2000" in await page.inner_text("#occurred_at-error")

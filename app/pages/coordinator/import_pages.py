@@ -72,8 +72,8 @@ class ImportPages(Controller):
                 data = await upload.read(limits.max_bytes + 1)
                 if len(data) > limits.max_bytes:
                     raise Unprocessable(
-                        f"The calendar is larger than the {limits.max_bytes / 1024 / 1024:g} MB "
-                        "an import may be."
+                        "The calendar is larger than the {megabytes:g} MB an import may be.",
+                        megabytes=limits.max_bytes / 1024 / 1024,
                     )
             elif values["url"]:
                 data = await fetch_calendar(values["url"], limits)

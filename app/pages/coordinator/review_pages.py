@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from litestar import Controller, Request, get, post
+from litestar.plugins.htmx import HTMXDetails
 from litestar.response import Redirect, Template
 
 from accounts.caller import Caller
@@ -137,7 +138,31 @@ class ReviewPages(Controller):
         except (Forbidden, Conflict, NotFound) as exc:
             problem = (interception_id, translated(request, str(exc.detail)))
             code = exc.status_code
+            if HTMXDetails(request):
+                return await self._outcome(request, caller, interception_id, None, problem[1])
             return await self._queue(request, caller, problem=problem, status_code=code)
+        if HTMXDetails(request):
+            # One card changes in place: a coordinator works down the queue without losing it.
+            return await self._outcome(request, caller, interception_id, verdict, None)
         return Redirect(
             f"/coordinator/review?done={interception_id}&verdict={verdict}", status_code=303
+        )
+
+    async def _outcome(
+        self,
+        request: Request,
+        caller: Caller,
+        interception_id: int,
+        verdict: str | None,
+        problem: str | None,
+    ) -> Template:
+        """The reviewed card's replacement, and the new count of what still waits."""
+        _, total = await list_interceptions(caller, Filters(status="logged"), 1, 0)
+        return render(
+            request,
+            "coordinator/review_outcome.html",
+            number=interception_id,
+            verdict=verdict,
+            problem=problem,
+            total=total,
         )
