@@ -178,12 +178,17 @@ async def test_pages_stay_small_and_errors_speak_the_visitors_language(live_serv
         chinese = await http.get("/branches/NOPE", headers={"Accept-Language": "zh-CN"})
         english = await http.get("/branches/NOPE", headers={"Accept-Language": "en"})
         bad = await http.get("/?kind=banquet", headers={"Accept-Language": "zh-CN"})
+        unknown = await http.get(
+            "/no-such-page", headers={"Accept-Language": "zh-CN", "Accept": "text/html"}
+        )
     assert chinese.status_code == english.status_code == 404
     assert "没有这个网点" in chinese.text
     assert "There is no branch with this code." in english.text
     assert bad.status_code == 422
     assert "没有这种活动类型" in bad.text
-    for response in (chinese, english, bad):
+    assert unknown.status_code == 404
+    assert "未找到" in unknown.text
+    for response in (chinese, english, bad, unknown):
         assert response.headers["content-type"].startswith("text/html")
         assert "96110" in response.text
     assert gzip  # the client above asked for gzip; httpx undid it

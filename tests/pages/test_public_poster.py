@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from accounts.tables import Branch
 from app.demo.load import LoadedDemo, load_demo
+from tests.pages.axe import assert_accessible
 from tests.pages.public_support import decode_qr, qr_target
 
 LISU_LINE = "ꓡꓲ-ꓢꓴ ꓟ ꓠꓬ ꓗꓪ"  # supplied by the branch as free text
@@ -105,3 +106,9 @@ async def test_unknown_branch_poster_is_a_page(live_server, demo):
         response = await http.get("/branches/NOPE/poster.pdf", headers={"Accept-Language": "zh"})
     assert response.status_code == 404
     assert "没有这个网点" in response.text
+
+
+async def test_poster_page_passes_axe(live_server, browser, demo):
+    page = await browser.new_page(viewport={"width": 800, "height": 1130}, locale="zh-CN")
+    await page.goto(f"{live_server}/branches/NJ-LK/poster")
+    await assert_accessible(page)
