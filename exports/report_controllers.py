@@ -87,7 +87,8 @@ class ReportController(Controller):
         compare: Compare = None,
     ) -> reports.Summary:
         """Events held, attendees, outreach trips and interceptions, by fraud type, branch,
-        month, age band and channel; with compare=previous_year also the year before."""
+        month, age band and channel; attendees and app installs by month; with
+        compare=previous_year also the year before."""
         # The caller's branches and the figures from one connection and one snapshot.
         async with one_snapshot():
             scope = await _scope(signed_in(request), filters)

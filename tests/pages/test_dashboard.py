@@ -116,20 +116,25 @@ async def test_tables_and_charts_equal_the_summary_report(
     )
     assert total == money(report["interceptions"]["amount_saved"])
 
-    # Attendance by month: each month's figure is the summary's for that month.
+    # Attendance and app installs by month: the summary's own rows, table and chart.
+    attended = report["attendance_by_month"]
+    assert attended, "the demo has attendance in 2025"
+    assert sum(r["attendees"] for r in attended) == report["attendees"]
     outreach = await page.evaluate(_TABLE, "outreach-table")
-    assert outreach, "the demo has attendance in 2025"
-    assert sum(int(r["values"][0]) for r in outreach) == report["attendees"]
-    for row in outreach[:3]:
-        year, month = map(int, row["key"].split("-"))
-        window = {
-            "from": f"{year}-{month:02d}-01",
-            "to": f"{year + month // 12}-{month % 12 + 1:02d}-01T00:00:00+08:00",
-        }
-        monthly = (await http.get("/api/reports/summary", params=window, headers=headers)).json()
-        assert int(row["values"][0]) == monthly["attendees"], row["key"]
+    assert [(r["key"], r["values"]) for r in outreach] == [
+        (r["month"], [str(r["attendees"]), str(r["app_installs"])]) for r in attended
+    ]
     chart = await page.evaluate(_CHART, "outreach-chart")
-    assert sum(chart["series"]["attendees"]) == report["attendees"]
+    assert chart["categories"] == [f"2025-{m:02d}" for m in range(1, 13)]
+    by_month = {r["month"]: r for r in attended}
+    empty = {"attendees": 0, "app_installs": 0}
+    assert chart["series"]["attendees"] == [
+        by_month.get(m, empty)["attendees"] for m in chart["categories"]
+    ]
+    assert chart["series"]["app_installs"] == [
+        by_month.get(m, empty)["app_installs"] for m in chart["categories"]
+    ]
+    assert sum(chart["series"]["app_installs"]) == report["app_installs"] > 0
 
     # Top events: those of the per-event report sorted by amount saved.
     impact = await http.get(
