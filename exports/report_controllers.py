@@ -52,7 +52,7 @@ async def report_filters(
     return ReportFilters(window.start, window.end, branch, campaign)
 
 
-async def _scope(caller: Caller, filters: ReportFilters) -> reports.Scope:
+async def report_scope(caller: Caller, filters: ReportFilters) -> reports.Scope:
     branch, campaign = filters.branch, filters.campaign
     branch_ids = await visible_branch_ids(caller)
     if branch:
@@ -91,7 +91,7 @@ class ReportController(Controller):
         compare=previous_year also the year before."""
         # The caller's branches and the figures from one connection and one snapshot.
         async with one_snapshot():
-            scope = await _scope(signed_in(request), filters)
+            scope = await report_scope(signed_in(request), filters)
             if compare and scope.end is None:
                 scope = reports.Scope(scope.branch_ids, scope.campaign_id, scope.start, utcnow())
             return await reports.summary(scope, compare_previous_year=compare == "previous_year")
@@ -108,7 +108,7 @@ class ReportController(Controller):
         """Per event: occurrences held, attendance, attributed interceptions, amount saved
         and amount per attendee, sorted by any of them."""
         async with one_snapshot():
-            scope = await _scope(signed_in(request), filters)
+            scope = await report_scope(signed_in(request), filters)
             items, total = await reports.event_impact(scope, sort, limit, offset)
         return Page(items=items, total=total, limit=limit, offset=offset)
 

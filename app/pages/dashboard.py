@@ -25,6 +25,7 @@ from interceptions.csv_columns import AGE_BAND_LABELS, FRAUD_TYPE_LABELS
 # Head office reports by the Beijing calendar year.
 REPORT_ZONE = ZoneInfo("Asia/Shanghai")
 TOP_EVENTS = 10
+TOP_SORT = "-amount_saved"
 EXPORTS = ("events", "attendance", "interceptions")
 
 
@@ -113,7 +114,7 @@ class DashboardPage(Controller):
             end=datetime(year + 1, 1, 1, tzinfo=REPORT_ZONE),
         )
         figures = await summary(scope)
-        top, _ = await event_impact(scope, "-amount_saved", TOP_EVENTS, 0)
+        top, _ = await event_impact(scope, TOP_SORT, TOP_EVENTS, 0)
         campaigns, _ = await list_campaigns(caller, 200, 0)
         window: dict[str, str] = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
         chosen = {**window, **({"campaign": str(campaign)} if campaign else {})}
@@ -130,6 +131,9 @@ class DashboardPage(Controller):
             }
             for name in EXPORTS
         }
+        # The top events' list in full, in the table's order.
+        impact = urlencode({**chosen, "sort": TOP_SORT})
+        top_export = {ext: f"/api/exports/impact.{ext}?{impact}" for ext in ("csv", "xlsx")}
         return page(
             request,
             "dashboard.html",
@@ -141,6 +145,7 @@ class DashboardPage(Controller):
             top=top,
             charts=_charts(figures, year, locale),
             exports=exports,
+            top_export=top_export,
             yuan=lambda amount: formatting.yuan(amount, locale),
             kind_label=lambda code: labels.label(labels.KINDS, code, locale),
             month_label=lambda row: row.month,

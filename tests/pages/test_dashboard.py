@@ -180,6 +180,27 @@ async def test_export_button_downloads_a_workbook_of_the_year(
     csv_file = await (await waiting.value).path()
     assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
 
+    # Beside the top events: every event of the per-event report, in the table's order.
+    async with page.expect_download() as waiting:
+        await page.click("#export-impact-xlsx")
+    path = tmp_path / "impact.xlsx"
+    await (await waiting.value).save_as(path)
+    sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).active
+    header, *body, totals = list(sheet.iter_rows(values_only=True))
+    impact = await http.get(
+        "/api/reports/events",
+        params={**YEAR, "sort": "-amount_saved", "limit": 500},
+        headers=headers,
+    )
+    items = impact.json()["items"]
+    assert items
+    assert impact.json()["total"] == len(items)
+    ident, people, saved = (header.index(t) for t in ("活动ID", "受众人次", "挽回金额(元)"))
+    assert [row[ident] for row in body] == [item["event_id"] for item in items]
+    assert [row[people] for row in body] == [item["attendees"] for item in items]
+    assert [money(row[saved]) for row in body] == [money(item["amount_saved"]) for item in items]
+    assert money(totals[saved]) == sum(money(item["amount_saved"]) for item in items)
+
 
 async def test_choosing_a_campaign_narrows_every_figure(live_server, browser, demo, http):
     headers = await sign_in(http, "nj_coord", demo.password)
