@@ -141,7 +141,7 @@ def _rows(row: type[R], name: str, grouped: dict[str, Counted]) -> list[R]:
 async def figures(scope: Scope) -> Figures:
     """Everything the summary shows for one window, aggregated in SQL from one snapshot."""
     async with one_snapshot():
-        held = await held_occurrences(scope.held(), attendance=True)
+        held = await held_occurrences(scope.held())
         counted = await interception_figures(scope.counted())
         attended = await attendance_by_month(scope.held())
     branches = {int(key): values for key, values in counted["branch"].items()}
@@ -150,7 +150,8 @@ async def figures(scope: Scope) -> Figures:
             held=sum(held.by_kind.values()),
             by_kind={kind: held.by_kind.get(kind, 0) for kind in get_args(Kind)},
         ),
-        attendees=held.attendees,
+        # The months follow the rule of attendees, so the headline is their sum.
+        attendees=sum(row.attendees for row in attended),
         interceptions=Totals(**_totals(counted["total"].get(""))),
         by_fraud_type=_rows(FraudTypeTotals, "fraud_type", counted["fraud_type"]),
         by_branch=[
