@@ -231,3 +231,8 @@ async def test_choosing_a_campaign_narrows_every_figure(live_server, browser, de
     assert href is not None
     assert f"campaign={campaign['id']}" in href
     assert "from=2025-01-01" in href
+    impact = await page.get_attribute("#export-impact-xlsx", "href")
+    assert impact is not None
+    assert impact.startswith("/api/exports/impact.xlsx?")
+    assert f"campaign={campaign['id']}" in impact
+    assert "sort=-amount_saved" in impact
