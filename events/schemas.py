@@ -5,6 +5,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from core.home_zone import HOME_ZONE_NAME
+
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 ShortText = Annotated[str, msgspec.Meta(max_length=300)]
@@ -137,7 +139,7 @@ class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
     branch_id: Id | None = None
     campaign_id: Id | None = None
     venue: Venue = msgspec.field(default_factory=Venue)
-    timezone: ZoneName = "Asia/Shanghai"
+    timezone: ZoneName = HOME_ZONE_NAME
     rrule: RuleText | None = None
     exdates: Annotated[list[Instant], msgspec.Meta(max_length=1000)] = msgspec.field(
         default_factory=list

@@ -2,7 +2,6 @@
 
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
 from litestar.response import Template
@@ -13,6 +12,7 @@ from app.pages import formatting, labels
 from app.pages.rendering import page
 from core.clock import utcnow
 from core.errors import NotFound
+from core.home_zone import HOME_ZONE
 from core.params import BranchCode
 from core.urls import public_base_url
 from events.listing import EventFilter, list_events
@@ -20,7 +20,7 @@ from events.schedule import get_event
 from exports.qr import qr_svg
 
 # Head office reports by the Beijing calendar year.
-REPORT_ZONE = ZoneInfo("Asia/Shanghai")
+REPORT_ZONE = HOME_ZONE
 
 
 def _helpers(request: Request) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from app.pages.coordinator.event_form import (
 from app.pages.coordinator.form_fields import Form
 from app.pages.coordinator.recurrence_form import describe, next_dates
 from core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from core.home_zone import HOME_ZONE_NAME
 from core.params import RecordId
 from events.campaigns import list_campaigns
 from events.recurrence import RecurrenceError
@@ -94,7 +95,7 @@ class EventPages(Controller):
             "branch_id": str(caller.branch_id),
             "status": "draft",
             "visibility": "public",
-            "timezone": "Asia/Shanghai",
+            "timezone": HOME_ZONE_NAME,
             "kind": "lecture",
             "starts_at": start,
             "ends_at": end,
