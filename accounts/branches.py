@@ -15,7 +15,16 @@ from core.transactions import lock_key, write_transaction
 # branch, a new branch copies its parent's path. Moves and creations take turns.
 BRANCH_TREE = lock_key("branch-tree")
 
-_COLUMNS = (Branch.id, Branch.code, Branch.name, Branch.parent, Branch.languages, Branch.address)
+_COLUMNS = (
+    Branch.id,
+    Branch.code,
+    Branch.name,
+    Branch.parent,
+    Branch.languages,
+    Branch.address,
+    Branch.phone,
+    Branch.poster_note,
+)
 
 
 def to_branch_out(row: dict[str, Any]) -> BranchOut:
@@ -26,6 +35,8 @@ def to_branch_out(row: dict[str, Any]) -> BranchOut:
         parent_id=row["parent"],
         languages=json.loads(row["languages"]),
         address=row["address"],
+        phone=row["phone"],
+        poster_note=row["poster_note"],
     )
 
 
@@ -50,6 +61,16 @@ async def get_branch(caller: Caller, branch_id: int) -> BranchOut:
     return to_branch_out(row)
 
 
+async def all_branches() -> list[BranchOut]:
+    """Every branch in tree order: names, addresses and phones are public (event pages)."""
+    return [to_branch_out(r) for r in await Branch.select(*_COLUMNS).order_by(Branch.path)]
+
+
+async def branch_by_code(code: str) -> BranchOut | None:
+    row = await Branch.select(*_COLUMNS).where(Branch.code == code).first()
+    return None if row is None else to_branch_out(row)
+
+
 async def _path_of(branch_id: int) -> str:
     row = await Branch.select(Branch.path).where(Branch.id == branch_id).first()
     if row is None:
@@ -70,6 +91,8 @@ async def create_branch(data: BranchCreate) -> BranchOut:
                 path="",
                 languages=json.dumps(data.languages),
                 address=data.address,
+                phone=data.phone,
+                poster_note=data.poster_note,
             )
         ).returning(Branch.id)
         new_id = rows[0]["id"]
@@ -102,6 +125,10 @@ async def update_branch(branch_id: int, data: BranchUpdate) -> BranchOut:
             values[Branch.name] = data.name
         if isinstance(data.address, str):
             values[Branch.address] = data.address
+        if isinstance(data.phone, str):
+            values[Branch.phone] = data.phone
+        if isinstance(data.poster_note, str):
+            values[Branch.poster_note] = data.poster_note
         if isinstance(data.languages, list):
             values[Branch.languages] = json.dumps(data.languages)
         if isinstance(data.parent_id, int) and data.parent_id != current["parent"]:
@@ -127,4 +154,11 @@ async def _move(branch_id: int, old_path: str, new_parent_id: int) -> None:
     )
 
 
-__all__ = ["create_branch", "get_branch", "list_branches", "update_branch"]
+__all__ = [
+    "all_branches",
+    "branch_by_code",
+    "create_branch",
+    "get_branch",
+    "list_branches",
+    "update_branch",
+]

@@ -4,6 +4,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
+from litestar.exceptions import NotAuthorizedException, TooManyRequestsException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
@@ -27,7 +28,7 @@ from accounts.schemas import (
     UserUpdate,
 )
 from accounts.tokens import SESSION_COOKIE, TOKEN_LIFETIME, revoke_token
-from core.pagination import Limit, Offset
+from core.pagination import Limit, Offset, Page
 from core.params import RecordId
 from core.urls import public_base_url
 
@@ -51,7 +52,13 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["accounts"]
 
-    @post("/login", operation_id="login", status_code=HTTP_200_OK, guards=[refuses_cross_site])
+    @post(
+        "/login",
+        operation_id="login",
+        status_code=HTTP_200_OK,
+        guards=[refuses_cross_site],
+        raises=[NotAuthorizedException, TooManyRequestsException],
+    )
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[LoginOut]:
         """Sign in with username and password; answers a bearer token and sets a session cookie.
 
@@ -122,7 +129,7 @@ class BranchController(Controller):
     ) -> BranchPage:
         """Branches the caller may see: their own and its descendants (admins: all)."""
         items, total = await branches.list_branches(signed_in(request), limit, offset)
-        return BranchPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", operation_id="createBranch", guards=[requires_admin])
     async def create_branch(self, data: JSONBody[BranchCreate]) -> BranchOut:
@@ -149,7 +156,7 @@ class UserController(Controller):
     async def list_users(self, limit: Limit = 100, offset: Offset = 0) -> UserPage:
         """All user accounts (admins only)."""
         items, total = await users.list_users(limit, offset)
-        return UserPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", operation_id="createUser")
     async def create_user(self, data: JSONBody[UserCreate]) -> UserOut:

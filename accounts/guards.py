@@ -45,14 +45,24 @@ requires_coordinator = requires_role(Role.COORDINATOR)
 requires_admin = requires_role(Role.ADMIN)
 
 
+def refuses_cross_site(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """For writes that set the session cookie: another site must not sign a browser in."""
+    if is_cross_site_write(connection):
+        raise PermissionDeniedException(detail=CROSS_SITE_DETAIL)
+
+
+# What each guard answers when it refuses, for the OpenAPI schema (app/openapi_statuses.py).
+GUARD_STATUSES: dict[Callable[..., object], tuple[int, ...]] = {
+    requires_login: (401,),
+    requires_staff: (401, 403),
+    requires_coordinator: (401, 403),
+    requires_admin: (401, 403),
+    refuses_cross_site: (403,),
+}
+
+
 def signed_in(connection: ASGIConnection) -> Caller:
     """The caller of a handler whose guard already required a signed-in user."""
     caller = caller_of(connection)
     assert caller is not None, "the handler's guard requires a signed-in user"
     return caller
-
-
-def refuses_cross_site(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    """For writes that set the session cookie: another site must not sign a browser in."""
-    if is_cross_site_write(connection):
-        raise PermissionDeniedException(detail=CROSS_SITE_DETAIL)

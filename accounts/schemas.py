@@ -3,6 +3,7 @@ from typing import Annotated
 import msgspec
 
 from accounts.roles import RoleName
+from core.pagination import Page, schema_name
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
 # PostgreSQL text cannot hold NUL; refusing it here gives a 400 instead of a driver error.
@@ -21,6 +22,8 @@ Password = Annotated[
     ),
 ]
 Text = Annotated[str, msgspec.Meta(max_length=2000, pattern=_NO_NUL)]
+# A telephone number as people write it: digits, spaces, dashes, parentheses, a leading +.
+Phone = Annotated[str, msgspec.Meta(max_length=40, pattern=r"^[0-9 ()+-]*$")]
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 
 
@@ -31,6 +34,8 @@ class BranchOut(msgspec.Struct):
     parent_id: int | None
     languages: list[str]
     address: str
+    phone: str = ""
+    poster_note: str = ""
 
 
 class BranchCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,6 +44,8 @@ class BranchCreate(msgspec.Struct, forbid_unknown_fields=True):
     parent_id: Id | None = None
     languages: Annotated[list[LanguageTag], msgspec.Meta(max_length=20)] = []
     address: Text = ""
+    phone: Phone = ""
+    poster_note: Text = ""
 
 
 class BranchUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -49,13 +56,11 @@ class BranchUpdate(msgspec.Struct, forbid_unknown_fields=True):
         msgspec.UNSET
     )
     address: Text | msgspec.UnsetType = msgspec.UNSET
+    phone: Phone | msgspec.UnsetType = msgspec.UNSET
+    poster_note: Text | msgspec.UnsetType = msgspec.UNSET
 
 
-class BranchPage(msgspec.Struct):
-    items: list[BranchOut]
-    total: int
-    limit: int
-    offset: int
+BranchPage = Annotated[Page[BranchOut], schema_name("BranchPage")]
 
 
 class UserOut(msgspec.Struct):
@@ -88,11 +93,7 @@ class UserUpdate(msgspec.Struct, forbid_unknown_fields=True):
     password: Password | msgspec.UnsetType = msgspec.UNSET
 
 
-class UserPage(msgspec.Struct):
-    items: list[UserOut]
-    total: int
-    limit: int
-    offset: int
+UserPage = Annotated[Page[UserOut], schema_name("UserPage")]
 
 
 class LoginIn(msgspec.Struct):

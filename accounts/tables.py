@@ -28,6 +28,10 @@ class Branch(Table, tablename="branch"):
     path = Varchar(length=400, index=True, index_method=IndexMethod.btree)
     languages = Text(default="[]")  # JSON list of language tags
     address = Text(default="")
+    # The outlet's phone, shown on public event pages and posters.
+    phone = Varchar(length=40, default="")
+    # A line the branch writes for its poster (e.g. in Lisu); free text, never machine-translated.
+    poster_note = Text(default="")
 
 
 class User(Table, tablename="app_user"):

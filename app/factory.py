@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request, Router
+from litestar.exceptions import HTTPException
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -22,18 +23,24 @@ from accounts.passwords import set_hashing_concurrency
 from app.admin import admin
 from app.api_docs import OfflineSwaggerRenderPlugin
 from app.auth import TokenAuthMiddleware
+from app.compression import compression_config
 from app.database import close_database, open_database
 from app.demo.banner import note_demo_data
+from app.error_pages import find_caller_for_error_page, with_error_pages
 from app.errors import exception_handlers
 from app.health import health
 from app.hosts import AllowedHosts, allowed_hosts_config
 from app.json_log import json_logging
 from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
-from app.pages.controllers import PublicPages
+from app.openapi_statuses import ErrorStatuses
+from app.pages.admin_pages import AdminPages
 from app.pages.coordinator.routes import coordinator_pages
 from app.pages.dashboard import DashboardPage
 from app.pages.events_path import event_page_or_file
+from app.pages.public import PublicPages
+from app.pages.public_poster import PosterPages
+from app.pages.sign_in import SignInPages
 from app.pages.staff.routes import staff_pages
 from app.replica_reads import ReplicaReads
 from app.request_checks import CheckedRequest, check_request
@@ -66,10 +73,13 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             path="/",
             route_handlers=[
                 PublicPages,
+                PosterPages,
+                SignInPages,
                 event_page_or_file,
                 *coordinator_pages,
                 *staff_pages,
                 DashboardPage,
+                AdminPages,
             ],
             # A layer's before_request replaces the app's, so this one runs both.
             before_request=check_page_request,
@@ -90,11 +100,18 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
             # After sign-in, so sessions are always checked on the primary.
             ReplicaReads(),
         ],
-        "exception_handlers": exception_handlers,
+        # Browsers opening a page get 401/403/404 as pages; everything else keeps JSON.
+        "exception_handlers": {
+            **exception_handlers,
+            HTTPException: with_error_pages(exception_handlers[HTTPException]),
+        },
+        "after_exception": [find_caller_for_error_page],
         "before_send": [security_headers(settings.public_url)],
         "request_class": CheckedRequest,
         "before_request": check_request,
         "stores": {"feeds": MemoryStore()},
+        "compression_config": compression_config(),
+        "plugins": [ErrorStatuses()],
         "request_max_body_size": settings.max_body_bytes,
         "openapi_config": OpenAPIConfig(
             title="Fangzha 防诈",

@@ -1,9 +1,10 @@
 """HTTP surface of events: campaigns, events, occurrences, attendance, calendar import."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
-from litestar.params import JSONBody, Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from accounts.guards import (
@@ -13,9 +14,10 @@ from accounts.guards import (
     requires_staff,
     signed_in,
 )
-from core.pagination import Limit, Offset
-from core.params import BranchCode, CampaignId, From, RecordId, RequiredFrom, RequiredTo, To
+from core.pagination import Limit, Offset, Page
+from core.params import RecordId
 from events import attendance, campaigns, history, listing, schedule
+from events.filter_params import event_filters, occurrence_filters
 from events.import_controllers import routes as import_routes
 from events.schemas import (
     AttendanceHistoryPage,
@@ -32,16 +34,8 @@ from events.schemas import (
     EventOut,
     EventPage,
     EventUpdate,
-    Kind,
     OccurrencePage,
-    Status,
 )
-
-KindFilter = Annotated[Kind | None, Parameter(description="Event kind")]
-StatusFilter = Annotated[Status | None, Parameter(description="Event status")]
-Search = Annotated[
-    str | None, Parameter(max_length=200, description="Text in title, venue or host")
-]
 
 
 class CampaignController(Controller):
@@ -55,7 +49,7 @@ class CampaignController(Controller):
     ) -> CampaignPage:
         """Campaigns of the caller's branch, its sub-branches and the branches above it."""
         items, total = await campaigns.list_campaigns(signed_in(request), limit, offset)
-        return CampaignPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", operation_id="createCampaign", guards=[requires_coordinator])
     async def create_campaign(
@@ -91,24 +85,17 @@ class EventController(Controller):
     path = "/api/events"
     tags = ["events"]
 
-    @get("/", operation_id="listEvents")
+    @get("/", operation_id="listEvents", dependencies={"found": Provide(event_filters)})
     async def list_events(
         self,
         request: Request,
-        start: From = None,
-        end: To = None,
-        branch: BranchCode = None,
-        campaign: CampaignId = None,
-        kind: KindFilter = None,
-        status: StatusFilter = None,
-        q: Search = None,
+        found: NamedDependency[listing.EventFilter],
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> EventPage:
         """Events the caller may see (the public: published public ones), filtered and paged."""
-        found = listing.event_filter(start, end, branch, campaign, kind, status, q)
         items, total = await listing.list_events(caller_of(request), found, limit, offset)
-        return EventPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", operation_id="createEvent", guards=[requires_coordinator])
     async def create_event(self, request: Request, data: JSONBody[EventCreate]) -> EventOut:
@@ -157,7 +144,7 @@ class EventController(Controller):
     ) -> AttendancePage:
         """The attendance records of an event, one per occurrence."""
         items, total = await attendance.list_attendance(signed_in(request), event_id, limit, offset)
-        return AttendancePage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get(
         "/{event_id:int}/attendance/history",
@@ -169,7 +156,7 @@ class EventController(Controller):
     ) -> AttendanceHistoryPage:
         """Who recorded or corrected the attendance of each occurrence, and what, oldest first."""
         items, total = await history.attendance_history(signed_in(request), event_id, limit, offset)
-        return AttendanceHistoryPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/{event_id:int}/history", operation_id="getEventHistory", guards=[requires_staff])
     async def get_history(
@@ -177,26 +164,24 @@ class EventController(Controller):
     ) -> EventHistoryPage:
         """Who created, changed, cancelled or imported this event, and what, oldest first."""
         items, total = await history.event_history(signed_in(request), event_id, limit, offset)
-        return EventHistoryPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
 
-@get("/api/occurrences", operation_id="listOccurrences", tags=["events"])
+@get(
+    "/api/occurrences",
+    operation_id="listOccurrences",
+    tags=["events"],
+    dependencies={"found": Provide(occurrence_filters)},
+)
 async def list_occurrences(
     request: Request,
-    start: RequiredFrom,
-    end: RequiredTo,
-    branch: BranchCode = None,
-    campaign: CampaignId = None,
-    kind: KindFilter = None,
-    status: StatusFilter = None,
-    q: Search = None,
+    found: NamedDependency[listing.EventFilter],
     limit: Limit = 500,
     offset: Offset = 0,
 ) -> OccurrencePage:
     """Occurrences in a window of at most 366 days, repeating events expanded in their zone."""
-    found = listing.event_filter(start, end, branch, campaign, kind, status, q)
     items, total = await listing.list_occurrences(caller_of(request), found, limit, offset)
-    return OccurrencePage(items=items, total=total, limit=limit, offset=offset)
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 routes: list[Any] = [CampaignController, EventController, list_occurrences, *import_routes]

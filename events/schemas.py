@@ -5,7 +5,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from core.changes import Changes
 from core.home_zone import HOME_ZONE_NAME
+from core.pagination import Page, schema_name
 
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
@@ -115,11 +117,7 @@ class CampaignOut(msgspec.Struct):
     updated_at: datetime
 
 
-class CampaignPage(msgspec.Struct):
-    items: list[CampaignOut]
-    total: int
-    limit: int
-    offset: int
+CampaignPage = Annotated[Page[CampaignOut], schema_name("CampaignPage")]
 
 
 # --- events ----------------------------------------------------------------
@@ -223,11 +221,7 @@ class EventOut(msgspec.Struct):
     updated_at: datetime
 
 
-class EventPage(msgspec.Struct):
-    items: list[EventOut]
-    total: int
-    limit: int
-    offset: int
+EventPage = Annotated[Page[EventOut], schema_name("EventPage")]
 
 
 class OccurrenceOut(msgspec.Struct):
@@ -247,11 +241,7 @@ class OccurrenceOut(msgspec.Struct):
     recurring: bool
 
 
-class OccurrencePage(msgspec.Struct):
-    items: list[OccurrenceOut]
-    total: int
-    limit: int
-    offset: int
+OccurrencePage = Annotated[Page[OccurrenceOut], schema_name("OccurrencePage")]
 
 
 # --- attendance ------------------------------------------------------------
@@ -280,11 +270,7 @@ class AttendanceOut(msgspec.Struct):
     recorded_at: datetime
 
 
-class AttendancePage(msgspec.Struct):
-    items: list[AttendanceOut]
-    total: int
-    limit: int
-    offset: int
+AttendancePage = Annotated[Page[AttendanceOut], schema_name("AttendancePage")]
 
 
 # --- histories -------------------------------------------------------------
@@ -297,14 +283,10 @@ class EventHistoryItem(msgspec.Struct):
     user: str
     user_id: int
     action: str  # create | update | cancel | import
-    changes: dict[str, list[object]]
+    changes: Changes
 
 
-class EventHistoryPage(msgspec.Struct):
-    items: list[EventHistoryItem]
-    total: int
-    limit: int
-    offset: int
+EventHistoryPage = Annotated[Page[EventHistoryItem], schema_name("EventHistoryPage")]
 
 
 class AttendanceHistoryItem(msgspec.Struct):
@@ -313,14 +295,10 @@ class AttendanceHistoryItem(msgspec.Struct):
     user_id: int
     action: str  # create | update
     occurrence_start: str
-    changes: dict[str, list[object]]
+    changes: Changes
 
 
-class AttendanceHistoryPage(msgspec.Struct):
-    items: list[AttendanceHistoryItem]
-    total: int
-    limit: int
-    offset: int
+AttendanceHistoryPage = Annotated[Page[AttendanceHistoryItem], schema_name("AttendanceHistoryPage")]
 
 
 # --- calendar import -------------------------------------------------------

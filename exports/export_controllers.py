@@ -8,9 +8,8 @@ flat and leaves the event loop free.
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from typing import Annotated, Any
+from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.handlers import HTTPRouteHandler
@@ -20,44 +19,32 @@ from litestar.openapi.spec import (
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
-    Operation,
     Schema,
 )
-from litestar.params import FromQuery, QueryParameter
 from litestar.response import Stream
 from litestar.types import Method
 from litestar.types.internal_types import PathParameterDefinition
 
 from accounts.guards import requires_staff, signed_in
+from core.api_operation import ApiOperation
 from core.clock import utcnow
+from core.error_body import ErrorBody
 from core.errors import Unprocessable
 from core.params import BranchCode, CampaignId, EventId, From, To
 from core.window import parse_window
-from events.listing import EventFilter, event_filter
-from events.schemas import Kind
-from events.schemas import Status as EventStatus
+from events.filter_params import event_filters
+from events.listing import EventFilter
 from exports import export_rows
 from exports.csv_file import csv_chunks
 from exports.export_columns import ATTENDANCE, EVENTS, INTERCEPTIONS
 from exports.spreadsheet import CSV_TYPE, XLSX_TYPE, FileFormat, Sheet, attachment
 from exports.xlsx_file import xlsx_chunks
 from interceptions.csv_limits import too_large
-from interceptions.filters import build_filters
+from interceptions.filters import interception_filters
 from interceptions.queries import Filters
-from interceptions.schemas import FraudType
-from interceptions.schemas import Status as InterceptionStatus
 from interceptions.views import DISPLAY_ZONE
 
-Search = Annotated[
-    str | None, QueryParameter(max_length=200, description="Text in title, venue or host")
-]
-
 _MEDIA_TYPES: dict[FileFormat, str] = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
-
-
-class ExportRefused(msgspec.Struct):
-    status_code: int
-    detail: str
 
 
 _RESPONSES = {
@@ -66,7 +53,7 @@ _RESPONSES = {
         description="The file: CSV (UTF-8 with BOM) or an Excel workbook, as the path says",
     ),
     422: ResponseSpec(
-        ExportRefused,
+        ErrorBody,
         description="A filter is not valid, or an interceptions CSV too large to import back",
     ),
 }
@@ -81,10 +68,11 @@ def _operation_id(
 
 
 @dataclass
-class FileOperation(Operation):
+class FileOperation(ApiOperation):
     """An export's operation: its 200 answer names the media type of its own path."""
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         media_type = XLSX_TYPE if (self.operation_id or "").endswith("Xlsx") else CSV_TYPE
         ok = (self.responses or {}).get("200")
         if isinstance(ok, OpenAPIResponse):
@@ -102,18 +90,6 @@ def file_format(request: Request) -> FileFormat:
     return "xlsx" if request.url.path.endswith(".xlsx") else "csv"
 
 
-async def event_filters(
-    start: From = None,
-    end: To = None,
-    branch: BranchCode = None,
-    campaign: CampaignId = None,
-    kind: FromQuery[Kind | None] = None,
-    status: FromQuery[EventStatus | None] = None,
-    q: Search = None,
-) -> EventFilter:
-    return event_filter(start, end, branch, campaign, kind, status, q)
-
-
 async def attendance_filters(
     start: From = None,
     end: To = None,
@@ -124,19 +100,6 @@ async def attendance_filters(
     window = parse_window(start, end)
     return export_rows.AttendanceFilter(
         start=window.start, end=window.end, branch=branch, campaign=campaign, event=event
-    )
-
-
-async def interception_filters(
-    start: From = None,
-    end: To = None,
-    branch: BranchCode = None,
-    fraud_type: FromQuery[FraudType | None] = None,
-    status: FromQuery[InterceptionStatus | None] = None,
-    event: EventId = None,
-) -> Filters:
-    return await build_filters(
-        start=start, end=end, branch=branch, fraud_type=fraud_type, status=status, event=event
     )
 
 

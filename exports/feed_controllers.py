@@ -2,12 +2,13 @@
 
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import msgspec
 from litestar import HttpMethod, Request, Response, get, route
-from litestar.exceptions import ClientException
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import ClientException, NotFoundException
 from litestar.params import FromPath, QueryParameter
 
 from core.clock import utcnow
@@ -25,6 +26,7 @@ from exports.feed_responses import (
 )
 from exports.feed_scope import PUBLIC, private_scope
 from exports.qr import qr_svg
+from exports.subscribe_links import subscribe_links
 
 _EVENT_FILE = re.compile(r"^([0-9]{1,12})\.ics$")
 _TOKEN_FILE = re.compile(r"^([A-Za-z0-9_-]{8,128})\.ics$")
@@ -45,6 +47,8 @@ Alarms = Annotated[
 
 
 class FeedLinks(msgspec.Struct):
+    # The page every QR code and subscribe button points at: it shows each phone its way.
+    subscribe_url: str
     https_url: str
     webcal_url: str
     qr_svg_url: str
@@ -68,14 +72,15 @@ def _cache(request: Request) -> FeedCache:
     return cache
 
 
-def _filters(
-    branch: str | None,
-    campaign: int | None,
-    kind: str | None,
-    language: str | None,
-    audience: str | None,
-    alarms: bool = False,
+async def feed_filters(
+    branch: BranchCode = None,
+    campaign: CampaignId = None,
+    kind: Kind = None,
+    language: Language = None,
+    audience: Audience = None,
+    alarms: Alarms = False,
 ) -> FeedFilters:
+    """What a feed asks for, as one dependency: the feeds, their links and the QR code."""
     filters = FeedFilters(
         branch=branch,
         campaign=campaign,
@@ -88,6 +93,9 @@ def _filters(
     return filters
 
 
+FILTERS = {"filters": Provide(feed_filters)}
+
+
 @route(
     "/calendar.ics",
     http_method=GET_AND_HEAD,
@@ -95,18 +103,14 @@ def _filters(
     tags=["calendar"],
     media_type=CALENDAR_TYPE,
     opt=FEED_OPT,
+    raises=[NotFoundException],  # a branch or campaign that does not exist
+    dependencies=FILTERS,
 )
 async def public_calendar(
     request: Request,
-    branch: BranchCode = None,
-    campaign: CampaignId = None,
-    kind: Kind = None,
-    language: Language = None,
-    audience: Audience = None,
-    alarms: Alarms = False,
+    filters: NamedDependency[FeedFilters],
 ) -> Response[bytes]:
     """The public events calendar to subscribe to, narrowed by branch, campaign, kind, etc."""
-    filters = _filters(branch, campaign, kind, language, audience, alarms)
     now = utcnow()
     feed = await feed_for(_cache(request), PUBLIC, filters, public_base_url(request), now)
     return feed_response(request, feed, PUBLIC_CACHE, now)
@@ -143,22 +147,17 @@ async def event_calendar_response(request: Request, file_name: str) -> Response[
     tags=["calendar"],
     media_type=CALENDAR_TYPE,
     opt=FEED_OPT,
+    dependencies=FILTERS,
 )
 async def private_calendar(
     request: Request,
     file_name: FromPath[str],
-    branch: BranchCode = None,
-    campaign: CampaignId = None,
-    kind: Kind = None,
-    language: Language = None,
-    audience: Audience = None,
-    alarms: Alarms = False,
+    filters: NamedDependency[FeedFilters],
 ) -> Response[bytes]:
     """A user's secret feed: public events plus the internal events of their branch subtree."""
     match = _TOKEN_FILE.fullmatch(file_name)
     if match is None:
         raise NotFound("Calendar", "at this address")
-    filters = _filters(branch, campaign, kind, language, audience, alarms)
     scope = await private_scope(match[1])
     now = utcnow()
     feed = await feed_for(_cache(request), scope, filters, public_base_url(request), now)
@@ -170,22 +169,18 @@ def _address(request: Request, path: str, filters: FeedFilters) -> str:
     return f"{public_base_url(request)}{path}" + (f"?{query}" if query else "")
 
 
-@get("/api/feeds/links", operation_id="feedLinks", tags=["calendar"])
+@get("/api/feeds/links", operation_id="feedLinks", tags=["calendar"], dependencies=FILTERS)
 async def feed_links(
     request: Request,
-    branch: BranchCode = None,
-    campaign: CampaignId = None,
-    kind: Kind = None,
-    language: Language = None,
-    audience: Audience = None,
-    alarms: Alarms = False,
+    filters: NamedDependency[FeedFilters],
 ) -> FeedLinks:
-    """Subscribe addresses of the public feed with these filters: https, webcal and a QR code."""
-    filters = _filters(branch, campaign, kind, language, audience, alarms)
-    url = _address(request, "/calendar.ics", filters)
-    webcal = "webcal://" + url.split("://", 1)[1]
+    """Subscribe addresses of the public feed with these filters: the /subscribe page (what
+    the QR code holds), the https and webcal feed addresses, and the QR code itself."""
+    links = subscribe_links(public_base_url(request), filters)
     qr_url = _address(request, "/api/feeds/qr.svg", filters)
-    return FeedLinks(https_url=url, webcal_url=webcal, qr_svg_url=qr_url)
+    return FeedLinks(
+        subscribe_url=links.page, https_url=links.https, webcal_url=links.webcal, qr_svg_url=qr_url
+    )
 
 
 @get(
@@ -193,26 +188,18 @@ async def feed_links(
     operation_id="feedQrCode",
     tags=["calendar"],
     media_type="image/svg+xml",
+    dependencies=FILTERS,
 )
 async def feed_qr(
     request: Request,
-    branch: BranchCode = None,
-    campaign: CampaignId = None,
-    kind: Kind = None,
-    language: Language = None,
-    audience: Audience = None,
-    alarms: Alarms = False,
-    scheme: Annotated[
-        Literal["https", "webcal"],
-        QueryParameter(description="https (any phone) or webcal (subscribes directly on iPhone)"),
-    ] = "https",
+    filters: NamedDependency[FeedFilters],
 ) -> Response[bytes]:
-    """A QR code (SVG) of the public feed address with these filters, for posters."""
-    filters = _filters(branch, campaign, kind, language, audience, alarms)
-    url = _address(request, "/calendar.ics", filters)
-    if scheme == "webcal":
-        url = "webcal://" + url.split("://", 1)[1]
-    svg = qr_svg(url, title="防诈宣传活动日历")
+    """A QR code (SVG) of the /subscribe page for the feed with these filters, for posters.
+
+    It holds the page, not the feed: a phone's scanner opens a web page, and the page
+    shows the way to subscribe that works on that phone.
+    """
+    svg = qr_svg(subscribe_links(public_base_url(request), filters).page, title="防诈宣传活动日历")
     return Response(
         svg, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"}
     )

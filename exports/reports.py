@@ -10,14 +10,14 @@ paged statement (exports/report_events.py).
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 import msgspec
 
 from core.errors import Unprocessable
 from core.money import format_fen, parse_amount
 from events.recurrence import local_iso
-from events.schemas import Kind
+from events.schemas import Goals, Kind
 from events.travel import format_km
 from exports.report_events import ImpactScope, event_rows
 from exports.report_interceptions import Counted, InterceptionScope, interception_figures
@@ -62,6 +62,29 @@ def _totals(counted: Counted | None) -> dict[str, Any]:
     }
 
 
+# One row of each breakdown: what it groups by, then the totals of that group.
+class FraudTypeTotals(Totals):
+    fraud_type: str
+
+
+class BranchTotals(Totals):
+    branch_id: int
+    code: str
+    name: str
+
+
+class MonthTotals(Totals):
+    month: str  # YYYY-MM in China time
+
+
+class AgeBandTotals(Totals):
+    victim_age_band: str
+
+
+class ChannelTotals(Totals):
+    channel: str
+
+
 class HeldEvents(msgspec.Struct):
     held: int
     by_kind: dict[str, int]
@@ -81,11 +104,11 @@ class Figures(msgspec.Struct):
     events: HeldEvents
     attendees: int
     interceptions: Totals
-    by_fraud_type: list[dict[str, Any]]
-    by_branch: list[dict[str, Any]]
-    by_month: list[dict[str, Any]]
-    by_age_band: list[dict[str, Any]]
-    by_channel: list[dict[str, Any]]
+    by_fraud_type: list[FraudTypeTotals]
+    by_branch: list[BranchTotals]
+    by_month: list[MonthTotals]
+    by_age_band: list[AgeBandTotals]
+    by_channel: list[ChannelTotals]
     outreach: Outreach
 
 
@@ -95,8 +118,11 @@ class Summary(Figures, omit_defaults=True):
     previous: Figures | None = None
 
 
-def _rows(name: str, grouped: dict[str, Counted]) -> list[dict[str, Any]]:
-    return [{name: key, **_totals(values)} for key, values in sorted(grouped.items())]
+R = TypeVar("R", bound=Totals)
+
+
+def _rows(row: type[R], name: str, grouped: dict[str, Counted]) -> list[R]:
+    return [row(**{name: key, **_totals(values)}) for key, values in sorted(grouped.items())]
 
 
 async def figures(scope: Scope) -> Figures:
@@ -112,14 +138,14 @@ async def figures(scope: Scope) -> Figures:
         ),
         attendees=held.attendees,
         interceptions=Totals(**_totals(counted["total"].get(""))),
-        by_fraud_type=_rows("fraud_type", counted["fraud_type"]),
+        by_fraud_type=_rows(FraudTypeTotals, "fraud_type", counted["fraud_type"]),
         by_branch=[
-            {"branch_id": key, "code": values.code, "name": values.name, **_totals(values)}
+            BranchTotals(branch_id=key, code=values.code, name=values.name, **_totals(values))
             for key, values in sorted(branches.items())
         ],
-        by_month=_rows("month", counted["month"]),
-        by_age_band=_rows("victim_age_band", counted["victim_age_band"]),
-        by_channel=_rows("channel", counted["channel"]),
+        by_month=_rows(MonthTotals, "month", counted["month"]),
+        by_age_band=_rows(AgeBandTotals, "victim_age_band", counted["victim_age_band"]),
+        by_channel=_rows(ChannelTotals, "channel", counted["channel"]),
         outreach=Outreach(
             home_visits=held.by_kind.get("home_visit", 0),
             trips=held.trips,
@@ -143,10 +169,30 @@ async def summary(scope: Scope, compare_previous_year: bool = False) -> Summary:
     return Summary(**msgspec.structs.asdict(current), previous=before)
 
 
+class Actuals(msgspec.Struct):
+    """What a campaign's events achieved: held occurrences, people, interceptions, money."""
+
+    events: int
+    attendees: int
+    interceptions: int
+    interceptions_pending: int
+    amount_saved: str
+    amount_pending: str
+
+
+class PercentOfGoals(msgspec.Struct):
+    """Each actual as a percentage of its goal, one decimal; null where there is no goal."""
+
+    events: float | None
+    attendees: float | None
+    interceptions: float | None
+    amount_saved: float | None
+
+
 class Progress(msgspec.Struct):
-    goals: dict[str, Any]
-    actuals: dict[str, Any]
-    percent: dict[str, float | None]
+    goals: Goals
+    actuals: Actuals
+    percent: PercentOfGoals
 
 
 def _percent(actual: int, goal: int | None) -> float | None:
@@ -155,29 +201,29 @@ def _percent(actual: int, goal: int | None) -> float | None:
     return round(actual * 100 / goal, 1)
 
 
-async def campaign_progress(scope: Scope, goals: dict[str, Any]) -> Progress:
+async def campaign_progress(scope: Scope, goals: Goals) -> Progress:
     """Goals against actuals; interceptions are those attributed to the campaign's events."""
     async with one_snapshot():
         occurred = await held_occurrences(scope.held(), attendance=True)
         raw = (await interception_figures(scope.counted()))["total"].get("") or Counted()
     held, people = sum(occurred.by_kind.values()), occurred.attendees
-    goal_fen = parse_amount(goals["amount_saved"]) if goals.get("amount_saved") else None
+    goal_fen = parse_amount(goals.amount_saved) if goals.amount_saved else None
     return Progress(
         goals=goals,
-        actuals={
-            "events": held,
-            "attendees": people,
-            "interceptions": raw.verified,
-            "interceptions_pending": raw.pending,
-            "amount_saved": format_fen(raw.fen_verified),
-            "amount_pending": format_fen(raw.fen_pending),
-        },
-        percent={
-            "events": _percent(held, goals.get("events")),
-            "attendees": _percent(people, goals.get("attendees")),
-            "interceptions": _percent(raw.verified, goals.get("interceptions")),
-            "amount_saved": _percent(raw.fen_verified, goal_fen),
-        },
+        actuals=Actuals(
+            events=held,
+            attendees=people,
+            interceptions=raw.verified,
+            interceptions_pending=raw.pending,
+            amount_saved=format_fen(raw.fen_verified),
+            amount_pending=format_fen(raw.fen_pending),
+        ),
+        percent=PercentOfGoals(
+            events=_percent(held, goals.events),
+            attendees=_percent(people, goals.attendees),
+            interceptions=_percent(raw.verified, goals.interceptions),
+            amount_saved=_percent(raw.fen_verified, goal_fen),
+        ),
     )
 
 

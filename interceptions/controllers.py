@@ -1,32 +1,49 @@
 """HTTP surface of interceptions: logging, reading, editing, review, history, CSV import."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.di import NamedDependency, Provide
+from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.types import Method
+from litestar.types.internal_types import PathParameterDefinition
 
 from accounts.guards import requires_coordinator, requires_staff, signed_in
-from core.pagination import Limit, Offset
-from core.params import MAX_ID, From, RecordId, To
+from core.pagination import Limit, Offset, Page
+from core.params import RecordId
 from interceptions.editing import update_interception
-from interceptions.filters import build_filters
+from interceptions.filters import interception_filters
 from interceptions.history import history_of
 from interceptions.import_controllers import ImportController
 from interceptions.logging_service import create_interception
-from interceptions.queries import get_interception, list_interceptions
-from interceptions.review import review_interception
+from interceptions.queries import Filters, get_interception, list_interceptions
+from interceptions.review import Verdict, review_interception
 from interceptions.schemas import (
-    FraudType,
-    HistoryPage,
     InterceptionCreate,
+    InterceptionHistoryPage,
     InterceptionOut,
     InterceptionPage,
     InterceptionUpdate,
     ReviewIn,
-    Status,
 )
+
+# The last segment of a review's path, and the verdict it gives.
+VERDICTS: dict[str, Verdict] = {"verify": "verified", "reject": "rejected"}
+
+
+def verdict_of(request: Request) -> Verdict:
+    """The verdict the path asks for: `…/verify` or `…/reject`."""
+    return VERDICTS[request.url.path.rstrip("/").rsplit("/", 1)[1]]
+
+
+def review_operation_id(
+    handler: HTTPRouteHandler, method: Method, path: list[str | PathParameterDefinition]
+) -> str:
+    """verifyInterception and rejectInterception: one operation per path, as before."""
+    return f"{path[-1]}Interception"
 
 
 class InterceptionController(Controller):
@@ -34,33 +51,21 @@ class InterceptionController(Controller):
     tags = ["interceptions"]
     guards = [requires_staff]
 
-    @get("/", operation_id="listInterceptions")
+    @get(
+        "/",
+        operation_id="listInterceptions",
+        dependencies={"filters": Provide(interception_filters)},
+    )
     async def list_interceptions(
         self,
         request: Request,
-        from_: From = None,
-        to: To = None,
-        branch: Annotated[
-            str | None,
-            QueryParameter(max_length=32, description="Branch code; includes sub-branches"),
-        ] = None,
-        fraud_type: FromQuery[FraudType | None] = None,
-        status: FromQuery[Status | None] = None,
-        event: Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)] = None,
+        filters: NamedDependency[Filters],
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> InterceptionPage:
         """Interceptions of the caller's branch and sub-branches, newest first."""
-        filters = await build_filters(
-            start=from_,
-            end=to,
-            branch=branch,
-            fraud_type=fraud_type,
-            status=status,
-            event=event,
-        )
         items, total = await list_interceptions(signed_in(request), filters, limit, offset)
-        return InterceptionPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post(
         "/",
@@ -91,44 +96,31 @@ class InterceptionController(Controller):
         return await update_interception(signed_in(request), interception_id, data)
 
     @post(
-        "/{interception_id:int}/verify",
-        operation_id="verifyInterception",
+        ["/{interception_id:int}/verify", "/{interception_id:int}/reject"],
+        operation_id=review_operation_id,
         guards=[requires_coordinator],
         status_code=HTTP_200_OK,
+        dependencies={"verdict": Provide(verdict_of, sync_to_thread=False)},
     )
-    async def verify_interception(
+    async def review_interception(
         self,
         request: Request,
         interception_id: RecordId,
+        verdict: NamedDependency[Verdict],
         data: JSONBody[ReviewIn | None] = None,
     ) -> InterceptionOut:
-        """Confirm a logged interception, with an optional note; it then counts as saved."""
+        """Review a logged interception, with a note: `verify` confirms it (it then counts as
+        saved), `reject` turns it down (say why). Never one the reviewer logged or last edited."""
         note = data.note if data is not None else ""
-        return await review_interception(signed_in(request), interception_id, "verified", note)
-
-    @post(
-        "/{interception_id:int}/reject",
-        operation_id="rejectInterception",
-        guards=[requires_coordinator],
-        status_code=HTTP_200_OK,
-    )
-    async def reject_interception(
-        self,
-        request: Request,
-        interception_id: RecordId,
-        data: JSONBody[ReviewIn | None] = None,
-    ) -> InterceptionOut:
-        """Reject a logged interception, with a note saying why."""
-        note = data.note if data is not None else ""
-        return await review_interception(signed_in(request), interception_id, "rejected", note)
+        return await review_interception(signed_in(request), interception_id, verdict, note)
 
     @get("/{interception_id:int}/history", operation_id="getInterceptionHistory")
     async def get_history(
         self, request: Request, interception_id: RecordId, limit: Limit = 100, offset: Offset = 0
-    ) -> HistoryPage:
+    ) -> InterceptionHistoryPage:
         """Who created, changed and reviewed this interception, oldest first."""
         items, total = await history_of(signed_in(request), interception_id, limit, offset)
-        return HistoryPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 routes: list[Any] = [InterceptionController, ImportController]

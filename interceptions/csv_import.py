@@ -30,7 +30,11 @@ from interceptions.import_writing import NEW_ROW_COLUMNS, PreparedRow, store_pre
 from interceptions.logging_service import creation_changes
 from interceptions.masking import mask_fields
 from interceptions.rules import events_by_id
-from interceptions.schemas import ImportResult, ImportRowError, ImportSkipped
+from interceptions.schemas import (
+    InterceptionImportResult,
+    InterceptionRowError,
+    SkippedInterception,
+)
 from interceptions.tables import Interception
 
 CHUNK = 5_000
@@ -40,7 +44,9 @@ _QUERY_CHUNK = 500
 
 
 class ImportRejectedError(Exception):
-    def __init__(self, errors: list[ImportRowError], rows_with_problems: int | None = None) -> None:
+    def __init__(
+        self, errors: list[InterceptionRowError], rows_with_problems: int | None = None
+    ) -> None:
         super().__init__(f"{len(errors)} problems")
         self.errors = errors
         self.rows_with_problems = (
@@ -57,11 +63,11 @@ class Checked:
     spool: Any
     rows: int = 0
     new_rows: int = 0
-    skipped: list[ImportSkipped] = field(default_factory=list)
-    errors: list[ImportRowError] = field(default_factory=list)
+    skipped: list[SkippedInterception] = field(default_factory=list)
+    errors: list[InterceptionRowError] = field(default_factory=list)
     rows_with_problems: int = 0
 
-    def refuse(self, problems: list[ImportRowError]) -> None:
+    def refuse(self, problems: list[InterceptionRowError]) -> None:
         self.rows_with_problems += 1
         room = MAX_LISTED_ERRORS - len(self.errors)
         self.errors.extend(problems[: max(room, 0)])
@@ -101,7 +107,7 @@ def _check_chunk(
         if ref in look.seen:
             checked.refuse(
                 [
-                    ImportRowError(
+                    InterceptionRowError(
                         row=row_number,
                         column="client_ref",
                         reason=f"{ref[:40]!r} is already on row {look.seen[ref]} of this file",
@@ -114,12 +120,12 @@ def _check_chunk(
             look.seen[ref] = row_number
             if look.visible is None or stored["branch"] in look.visible:
                 checked.skipped.append(
-                    ImportSkipped(row=row_number, client_ref=ref, id=stored["id"])
+                    SkippedInterception(row=row_number, client_ref=ref, id=stored["id"])
                 )
             else:
                 checked.refuse(
                     [
-                        ImportRowError(
+                        InterceptionRowError(
                             row=row_number,
                             column="client_ref",
                             reason="is already used by another interception; choose another",
@@ -131,7 +137,7 @@ def _check_chunk(
         if problems:
             checked.refuse(
                 [
-                    ImportRowError(row=row_number, column=error.field, reason=error.reason)
+                    InterceptionRowError(row=row_number, column=error.field, reason=error.reason)
                     for error in problems
                 ]
             )
@@ -179,7 +185,7 @@ def _rejection(checked: Checked, header: list[str], positions: dict[str, int]) -
     )
 
 
-async def import_csv(caller: Caller, file: BinaryIO, *, dry_run: bool) -> ImportResult:
+async def import_csv(caller: Caller, file: BinaryIO, *, dry_run: bool) -> InterceptionImportResult:
     """Check every row; store them all (unless dry_run) or raise ImportRejectedError."""
     encoding = await anyio.to_thread.run_sync(detect_encoding, file)
     reader = RecordReader(file, encoding)
@@ -187,7 +193,7 @@ async def import_csv(caller: Caller, file: BinaryIO, *, dry_run: bool) -> Import
     if not first:
         raise ImportRejectedError(
             [
-                ImportRowError(
+                InterceptionRowError(
                     row=1, column="", reason="the file is empty; the first row is the header"
                 )
             ]
@@ -210,14 +216,14 @@ async def import_csv(caller: Caller, file: BinaryIO, *, dry_run: bool) -> Import
             await anyio.to_thread.run_sync(_check_chunk, records, positions, look, checked, now)
         if checked.rows == 0:
             raise ImportRejectedError(
-                [ImportRowError(row=2, column="", reason="the file has a header but no rows")]
+                [InterceptionRowError(row=2, column="", reason="the file has a header but no rows")]
             )
         if checked.errors:
             raise _rejection(checked, header, positions)
         if not dry_run and checked.new_rows:
             spool.seek(0)
             await store_prepared(spool, caller.id, now)
-    return ImportResult(
+    return InterceptionImportResult(
         dry_run=dry_run,
         rows=checked.rows,
         imported=0 if dry_run else checked.new_rows,

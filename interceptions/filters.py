@@ -1,9 +1,13 @@
-"""List filters from query strings: dates or instants, branch codes."""
+"""Interception list filters from query strings: dates or instants, branch codes."""
+
+from litestar.params import FromQuery
 
 from accounts.scoping import subtree_ids_by_code
 from core.errors import Unprocessable
+from core.params import BranchCode, EventId, From, To
 from core.window import parse_window
 from interceptions.queries import Filters
+from interceptions.schemas import FraudType, Status
 
 
 async def build_filters(
@@ -30,4 +34,18 @@ async def build_filters(
         fraud_type=fraud_type,
         status=status,
         event_id=event,
+    )
+
+
+async def interception_filters(
+    start: From = None,
+    end: To = None,
+    branch: BranchCode = None,
+    fraud_type: FromQuery[FraudType | None] = None,
+    status: FromQuery[Status | None] = None,
+    event: EventId = None,
+) -> Filters:
+    """The list's filters as a Litestar dependency: the list and its export take the same."""
+    return await build_filters(
+        start=start, end=end, branch=branch, fraud_type=fraud_type, status=status, event=event
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from accounts.caller import Caller
 from interceptions.queries import load_row
-from interceptions.schemas import HistoryItem
+from interceptions.schemas import InterceptionHistoryItem
 from interceptions.tables import InterceptionChange
 from interceptions.views import show_time
 
@@ -32,7 +32,7 @@ async def record_change(
 
 async def history_of(
     caller: Caller, interception_id: int, limit: int, offset: int
-) -> tuple[list[HistoryItem], int]:
+) -> tuple[list[InterceptionHistoryItem], int]:
     await load_row(caller, interception_id)
     mine = InterceptionChange.interception == interception_id
     rows = (
@@ -49,7 +49,7 @@ async def history_of(
         .offset(offset)
     )
     items = [
-        HistoryItem(
+        InterceptionHistoryItem(
             at=show_time(row["at"]) or "",
             user=row["user.username"],
             user_id=row["user"],

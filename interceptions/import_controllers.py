@@ -19,7 +19,7 @@ from core.errors import Unprocessable
 from core.metrics import imports_in_progress
 from interceptions.csv_import import ImportRejectedError, import_csv
 from interceptions.csv_limits import MAX_BYTES
-from interceptions.schemas import ImportRejection, ImportResult
+from interceptions.schemas import InterceptionImportRejection, InterceptionImportResult
 
 # Every CSV the interceptions export writes can come back (interceptions/csv_limits.py).
 UPLOAD_LIMIT = MAX_BYTES
@@ -53,7 +53,7 @@ async def uploaded_file(request: Request) -> AsyncIterator[BinaryIO]:
         yield cast(BinaryIO, spool)
 
 
-def rejection(_: Request, exc: ImportRejectedError) -> Response[ImportRejection]:
+def rejection(_: Request, exc: ImportRejectedError) -> Response[InterceptionImportRejection]:
     """Every problem of every row, and a summary a coordinator can read."""
     errors = exc.errors
     rows = exc.rows_with_problems
@@ -63,7 +63,7 @@ def rejection(_: Request, exc: ImportRejectedError) -> Response[ImportRejection]
     more = f" (and {len(errors) - _SHOWN} more)" if len(errors) > _SHOWN else ""
     noun = "row has a problem" if rows == 1 else "rows have problems"
     return Response(
-        ImportRejection(
+        InterceptionImportRejection(
             status_code=HTTP_422_UNPROCESSABLE_ENTITY,
             detail=f"Nothing was imported: {rows} {noun}. {shown}{more}.",
             errors=errors,
@@ -86,13 +86,15 @@ class ImportController(Controller):
         # A raw text/csv body is streamed to disk; its reader refuses NUL itself.
         opt={"reads_own_body": True},
         responses={
-            200: ResponseSpec(ImportResult, description="dry_run: the file is valid"),
-            422: ResponseSpec(ImportRejection, description="Nothing imported; per-row errors"),
+            200: ResponseSpec(InterceptionImportResult, description="dry_run: the file is valid"),
+            422: ResponseSpec(
+                InterceptionImportRejection, description="Nothing imported; per-row errors"
+            ),
         },
     )
     async def import_interceptions(
         self, request: Request, dry_run: FromQuery[bool] = False
-    ) -> Response[ImportResult]:
+    ) -> Response[InterceptionImportResult]:
         """Import a CSV of interceptions (multipart field `file` or a text/csv body): all or none.
 
         Header: client_ref, occurred_at, branch_code, channel, fraud_type, amount_saved,

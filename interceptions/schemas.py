@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 import msgspec
 from litestar.params import KwargDefinition
 
+from core.changes import Changes
+from core.pagination import Page, schema_name
 from interceptions.masking import MaskedItem
 
 Channel = Literal[
@@ -115,51 +117,45 @@ class InterceptionOut(msgspec.Struct):
     masked: list[MaskedItem]
 
 
-class InterceptionPage(msgspec.Struct):
-    items: list[InterceptionOut]
-    total: int
-    limit: int
-    offset: int
+InterceptionPage = Annotated[Page[InterceptionOut], schema_name("InterceptionPage")]
 
 
-class HistoryItem(msgspec.Struct):
+class InterceptionHistoryItem(msgspec.Struct):
     at: str
     user: str
     user_id: int
     action: str
-    changes: dict[str, list[object]]
+    changes: Changes
 
 
-class HistoryPage(msgspec.Struct):
-    items: list[HistoryItem]
-    total: int
-    limit: int
-    offset: int
+InterceptionHistoryPage = Annotated[
+    Page[InterceptionHistoryItem], schema_name("InterceptionHistoryPage")
+]
 
 
-class ImportRowError(msgspec.Struct):
+class InterceptionRowError(msgspec.Struct):
     row: int  # as a spreadsheet numbers it: the header is row 1
     column: str  # the header cell as written in the file
     reason: str
     field: str = ""  # the API field name of that column
 
 
-class ImportRejection(msgspec.Struct):
+class InterceptionImportRejection(msgspec.Struct):
     status_code: int
     detail: str
     # Empty when the file as a whole is unusable (not text, no header).
-    errors: list[ImportRowError] = []
+    errors: list[InterceptionRowError] = []
 
 
-class ImportSkipped(msgspec.Struct):
+class SkippedInterception(msgspec.Struct):
     row: int
     client_ref: str
     id: int
 
 
-class ImportResult(msgspec.Struct):
+class InterceptionImportResult(msgspec.Struct):
     dry_run: bool
     rows: int
     imported: int
-    skipped: list[ImportSkipped]
+    skipped: list[SkippedInterception]
     ignored_columns: list[str]

@@ -91,7 +91,7 @@ ATTENDANCE = {
     "notes": "",
 }
 
-PUBLIC_PAGES = ["/", "/login", "/events/{}"]
+PUBLIC_PAGES = ["/", "/login", "/events/{}", "/past", "/subscribe", "/branches/NJ-LK"]
 
 EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/health"): Rule("public", "/health"),
@@ -199,11 +199,25 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # Web pages.
     ("GET", "/"): Rule("public", "/", page=True),
     ("GET", "/login"): Rule("public", "/login", page=True),
+    ("GET", "/past"): Rule("public", "/past", page=True),
+    ("GET", "/subscribe"): Rule("public", "/subscribe", page=True),
+    ("GET", "/display"): Rule("public", "/display", page=True),
+    ("GET", "/branches/{}"): Rule("public", "/branches/NJ-LK", page=True),
+    ("GET", "/branches/{}/poster"): Rule("public", "/branches/NJ-LK/poster", page=True),
+    ("GET", "/branches/{}/poster.pdf"): Rule("public", "/branches/NJ-LK/poster.pdf", page=True),
     ("POST", "/login"): Rule("public", "/login", page=True),
     ("POST", "/logout"): Rule("public", "/logout", page=True),
     ("GET", "/staff"): Rule("staff", "/staff", page=True),
     ("GET", "/dashboard"): Rule("staff", "/dashboard", page=True),
+    ("GET", "/staff/attendance"): Rule("staff", "/staff/attendance", page=True),
+    ("GET", "/staff/records"): Rule("staff", "/staff/records", page=True),
+    ("GET", "/staff/records/{}"): Rule("staff", "/staff/records/{interception}", page=True),
+    # The offline queue's service worker: served from the root so that it may control /staff.
+    ("GET", "/staff-sw.js"): Rule("public", "/staff-sw.js"),
     ("*", "/admin"): Rule("admin", "/admin/", page=True),
+    # Admins' users and branches pages.
+    ("GET", "/manage/users"): Rule("admin", "/manage/users", page=True),
+    ("GET", "/manage/branches"): Rule("admin", "/manage/branches", page=True),
     ("GET", "/static/{}"): Rule("public", "/static/site.css"),
     # Coordinators' planning pages (a JSON body is an empty form: the page answers 422).
     ("GET", "/coordinator/campaigns"): Rule("coordinator", "/coordinator/campaigns", page=True),
@@ -236,6 +250,15 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("POST", "/coordinator/import"): Rule("coordinator", "/coordinator/import", page=True),
     ("POST", "/coordinator/import/preview"): Rule(
         "coordinator", "/coordinator/import/preview", page=True
+    ),
+    # Only a redirect to the calendar, which checks the caller.
+    ("GET", "/coordinator"): Rule("public", "/coordinator", page=True),
+    ("GET", "/coordinator/review"): Rule("coordinator", "/coordinator/review", page=True),
+    ("POST", "/coordinator/review/{}/verify"): Rule(
+        "coordinator", "/coordinator/review/{interception}/verify", page=True
+    ),
+    ("POST", "/coordinator/review/{}/reject"): Rule(
+        "coordinator", "/coordinator/review/{interception}/reject", page=True
     ),
     ("GET", "/static/vendor/{}/{}"): Rule("public", "/static/vendor/htmx/htmx.min.js"),
 }

@@ -81,6 +81,7 @@ async def _branches() -> dict[str, int]:
                 path="",
                 languages=json.dumps(languages),
                 address=address,
+                phone=nujiang.PHONES.get(code, ""),
             )
         ).returning(Branch.id)
         ids[code] = rows[0]["id"]

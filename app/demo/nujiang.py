@@ -21,6 +21,9 @@ BRANCHES = [
     ("NJ-FG", "福贡县支行", "NJ", ["zh", "lis"], "福贡县上帕镇"),
 ]
 
+# Example outlet phones (not the real numbers), shown on event pages and posters.
+PHONES = {code: f"0886-300000{index}" for index, (code, *_) in enumerate(BRANCHES)}
+
 USERS = [
     # username, display name, role, branch code
     ("nj_coord", "和丽芳(分行宣教协调)", "coordinator", "NJ"),

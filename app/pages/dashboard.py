@@ -15,6 +15,7 @@ from app.i18n import negotiate
 from app.pages import formatting, labels
 from app.pages.dashboard_figures import chart, outreach_by_month
 from app.pages.rendering import page
+from app.pages.sign_in import sign_in_redirect
 from core.clock import utcnow
 from core.home_zone import HOME_ZONE
 from events.campaigns import list_campaigns
@@ -35,7 +36,7 @@ def _number(amount: str) -> float | int:
 
 def _charts(figures: Any, outreach: list[Any], year: int, locale: str) -> dict[str, str]:
     months = [f"{year}-{m:02d}" for m in range(1, 13)]
-    by_month = {row["month"]: row for row in figures.by_month}
+    by_month = {row.month: row for row in figures.by_month}
     people = {row.month: row for row in outreach}
 
     def monthly(key: str, rows: dict[str, Any], money: bool = False) -> list[float | int]:
@@ -46,12 +47,12 @@ def _charts(figures: Any, outreach: list[Any], year: int, locale: str) -> dict[s
             values.append(_number(value) if money and row else int(value))
         return values
 
-    def grouped(rows: list[dict[str, Any]], names: list[str]) -> str:
+    def grouped(rows: list[Any], names: list[str]) -> str:
         return chart(
             names,
             [
-                {"name": "amount_saved", "values": [_number(r["amount_saved"]) for r in rows]},
-                {"name": "verified", "values": [r["verified"] for r in rows]},
+                {"name": "amount_saved", "values": [_number(r.amount_saved) for r in rows]},
+                {"name": "verified", "values": [r.verified for r in rows]},
             ],
             kind="hbar",
         )
@@ -66,18 +67,12 @@ def _charts(figures: Any, outreach: list[Any], year: int, locale: str) -> dict[s
         ),
         "fraud_type": grouped(
             figures.by_fraud_type,
-            [
-                labels.label(FRAUD_TYPE_LABELS, r["fraud_type"], locale)
-                for r in figures.by_fraud_type
-            ],
+            [labels.label(FRAUD_TYPE_LABELS, r.fraud_type, locale) for r in figures.by_fraud_type],
         ),
-        "branch": grouped(figures.by_branch, [r["name"] for r in figures.by_branch]),
+        "branch": grouped(figures.by_branch, [r.name for r in figures.by_branch]),
         "age_band": grouped(
             figures.by_age_band,
-            [
-                labels.label(AGE_BAND_LABELS, r["victim_age_band"], locale)
-                for r in figures.by_age_band
-            ],
+            [labels.label(AGE_BAND_LABELS, r.victim_age_band, locale) for r in figures.by_age_band],
         ),
         "outreach": chart(
             months,
@@ -103,7 +98,7 @@ class DashboardPage(Controller):
         """A year's figures for the caller's branch subtree, optionally for one campaign."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         locale = negotiate(request)
         year = year or utcnow().astimezone(REPORT_ZONE).year
         scope = Scope(
@@ -144,8 +139,8 @@ class DashboardPage(Controller):
             exports=exports,
             yuan=lambda amount: formatting.yuan(amount, locale),
             kind_label=lambda code: labels.label(labels.KINDS, code, locale),
-            month_label=lambda row: row["month"],
-            fraud_row_label=lambda row: labels.label(FRAUD_TYPE_LABELS, row["fraud_type"], locale),
-            age_row_label=lambda row: labels.label(AGE_BAND_LABELS, row["victim_age_band"], locale),
-            branch_label=lambda row: row["name"],
+            month_label=lambda row: row.month,
+            fraud_row_label=lambda row: labels.label(FRAUD_TYPE_LABELS, row.fraud_type, locale),
+            age_row_label=lambda row: labels.label(AGE_BAND_LABELS, row.victim_age_band, locale),
+            branch_label=lambda row: row.name,
         )

@@ -16,6 +16,15 @@ KINDS = {
 
 FRAUD_TYPES = FRAUD_TYPE_LABELS
 
+AUDIENCES = {
+    "elderly": "老年人",
+    "students": "学生",
+    "merchants": "商户",
+    "rural": "农村居民",
+    "migrant_workers": "务工人员",
+    "general": "社会公众",
+}
+
 LANGUAGES = {"zh": "中文", "lis": "ꓡꓲ-ꓢꓴ 傈僳语", "en": "English"}
 
 

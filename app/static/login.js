@@ -1,5 +1,6 @@
 // Signs in through the API, so a wrong password shows its reason on the page.
-// The page's words come from the form's data attributes (they are translated there).
+// The page's words come from the form's data attributes (they are translated there);
+// data-next is the page that asked for the sign-in (the server keeps it to local paths).
 const form = document.getElementById("login");
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -11,7 +12,7 @@ form.addEventListener("submit", async (event) => {
     body: JSON.stringify({username: form.username.value, password: form.password.value}),
   });
   if (response.ok) {
-    window.location.assign("/staff");
+    window.location.assign(form.dataset.next || "/staff");
     return;
   }
   const body = await response.json().catch(() => ({}));

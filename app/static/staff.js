@@ -10,7 +10,7 @@ const FIELDS = ["occurred_at", "amount_saved", "channel", "fraud_type", "victim_
 const MAX_AMOUNT = 100000000;
 // On /staff/records/{id} the same form corrects a record that awaits review.
 const editId = form.dataset.editId;
-let clientRef = null;
+let clientRef = outbox.newClientRef();
 
 // "86,000", "８６０００", "¥86000", "86000元" → "86000.00"; null when it is not an amount.
 function normaliseAmount(text) {
@@ -114,15 +114,30 @@ async function startNewForm() {
   await outbox.clearDraft();
 }
 
+// The API's reason, or, on a Chinese page while the API still answers in English,
+// what to check in this field, in Chinese.
+function fieldMessage(field, reason) {
+  const chinesePage = document.documentElement.lang.startsWith("zh");
+  if (!chinesePage || /[\u4e00-\u9fff]/.test(reason)) return reason;
+  const key = `server${field.replace(/(^|_)(\w)/g, (m, sep, c) => c.toUpperCase())}`;
+  return words[key] || words.serverField;
+}
+
 // The API says which field is wrong: in `extra` (400) or as "field: reason" (422).
 function showServerErrors(answer) {
   let placed = false;
-  for (const item of Array.isArray(answer.extra) ? answer.extra : []) {
+  const extra = Array.isArray(answer.extra) ? answer.extra : [];
+  for (const item of extra) {
     const key = String(item.key || "").split(".")[0];
-    if (FIELDS.includes(key)) placed = showFieldError(key, answer.detail || item.message) || placed;
+    if (!FIELDS.includes(key)) continue;
+    // The translated detail speaks of this field when it is the only one named.
+    const reason = extra.length === 1 && answer.detail ? answer.detail : item.message || "";
+    placed = showFieldError(key, fieldMessage(key, reason)) || placed;
   }
   const match = /^(\w+)\s*[:：]\s*(.+)$/s.exec(answer.detail || "");
-  if (!placed && match && FIELDS.includes(match[1])) placed = showFieldError(match[1], match[2]);
+  if (!placed && match && FIELDS.includes(match[1])) {
+    placed = showFieldError(match[1], fieldMessage(match[1], match[2]));
+  }
   announce("error", placed ? words.fixFields : answer.detail || words.noConnection);
 }
 
@@ -245,15 +260,15 @@ form.addEventListener("submit", async (event) => {
     await outbox.put(entry);
     const sent = await outbox.send(entry);
     if (sent.state === "sent") {
-      announce("ok", `${words.savedNumber} ${sent.record.id}`);
       await startNewForm();
+      announce("ok", `${words.savedNumber} ${sent.record.id}`);
     } else if (sent.state === "refused") {
       await outbox.remove(entry.client_ref);
       showServerErrors(sent.answer);
     } else {
       await outbox.put({...entry, state: "waiting", signedOut: Boolean(sent.signedOut)});
-      announce("queued", words.queued);
       await startNewForm();
+      announce("queued", words.queued);
       await askForSync();
     }
   } finally {
@@ -293,7 +308,9 @@ async function start() {
     for (const name of FIELDS) form.elements[name].value = draft.values[name] || "";
     echoAmount();
   } else {
-    await startNewForm();
+    // Nothing kept: a fresh key, and "now" unless the person has already typed a time.
+    clientRef = outbox.newClientRef();
+    if (!form.occurred_at.value) form.occurred_at.value = localNow();
   }
   await showOutbox();
   if (navigator.onLine) sendQueued();

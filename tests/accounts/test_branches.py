@@ -25,6 +25,7 @@ async def test_admin_creates_reads_and_updates_a_branch(client, world):
             "parent_id": world.branches["NJ-LS"],
             "languages": ["zh", "lis"],
             "address": "泸水市上江乡",
+            "phone": "0886-300 0009",
         },
         headers=admin,
     )
@@ -37,13 +38,20 @@ async def test_admin_creates_reads_and_updates_a_branch(client, world):
         "parent_id": world.branches["NJ-LS"],
         "languages": ["zh", "lis"],
         "address": "泸水市上江乡",
+        "phone": "0886-300 0009",
+        "poster_note": "",
     }
     fetched = await client.get(f"/api/branches/{branch['id']}", headers=admin)
     assert fetched.json() == branch
 
     patched = await client.patch(
         f"/api/branches/{branch['id']}",
-        json={"name": "上江网点", "languages": ["zh"], "address": "上江乡丙奉村"},
+        json={
+            "name": "上江网点",
+            "languages": ["zh"],
+            "address": "上江乡丙奉村",
+            "poster_note": "ꓞꓲ ꓡꓳ",
+        },
         headers=admin,
     )
     assert patched.status_code == 200, patched.text
@@ -52,7 +60,12 @@ async def test_admin_creates_reads_and_updates_a_branch(client, world):
         "name": "上江网点",
         "languages": ["zh"],
         "address": "上江乡丙奉村",
+        "poster_note": "ꓞꓲ ꓡꓳ",
     }
+    bad_phone = await client.patch(
+        f"/api/branches/{branch['id']}", json={"phone": "call me"}, headers=admin
+    )
+    assert bad_phone.status_code == 400
     # The new outlet is in the subtree of its parent's staff.
     assert "NJ-LS-B" in await codes_seen_by(client, world, "staff_ls")
     assert "NJ-LS-B" not in await codes_seen_by(client, world, "staff_lk")

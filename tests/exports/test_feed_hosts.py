@@ -52,7 +52,7 @@ async def test_private_calendar_url_and_qr_ignore_a_forged_port(client, world):
     from exports.qr import qr_svg
 
     qr = await client.get("/api/feeds/qr.svg", headers={"Host": "testserver:31337"})
-    assert qr.content == qr_svg("http://testserver/calendar.ics", title="防诈宣传活动日历")
+    assert qr.content == qr_svg("http://testserver/subscribe", title="防诈宣传活动日历")
 
 
 async def test_the_public_url_wins_over_every_host(monkeypatch, world, add_event):

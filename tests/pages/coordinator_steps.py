@@ -6,10 +6,10 @@ import httpx
 import pytest
 
 from app.demo.load import LoadedDemo, load_demo
+from tests.pages.viewports import DESKTOP_CONTEXT, PHONE_CONTEXT
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-VIEWPORTS = [PHONE, DESKTOP]
+# Browser context options: a phone first (390×844, touch), then a desktop; both zh-CN.
+VIEWPORTS = [PHONE_CONTEXT, DESKTOP_CONTEXT]
 
 
 @pytest.fixture
@@ -33,10 +33,10 @@ async def api_headers(http: httpx.AsyncClient, username: str, password: str) -> 
 
 
 async def signed_in_page(
-    browser: Any, live_server: str, username: str, password: str, viewport: dict[str, int]
+    browser: Any, live_server: str, username: str, password: str, options: dict[str, Any]
 ) -> Any:
     """A zh-CN page of a fresh browser context, signed in through the sign-in form."""
-    context = await browser.new_context(locale="zh-CN", viewport=viewport)
+    context = await browser.new_context(**options)
     page = await context.new_page()
     await page.goto(f"{live_server}/login")
     await page.fill("#username", username)

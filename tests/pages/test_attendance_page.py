@@ -8,6 +8,7 @@ import pytest
 
 from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
+from tests.pages.screenshots import screenshot
 from tests.pages.test_pages import sign_in
 from tests.pages.test_staff_desk import PHONE, signed_in_page
 
@@ -58,6 +59,7 @@ async def test_staff_records_attendance_by_audience(live_server, browser, demo, 
     assert "尚未记录" in await section.inner_text()
     assert "老年人" in await section.inner_text()
     await assert_accessible(page)
+    await screenshot(page, "staff-attendance-phone", full_page=False)
 
     await section.locator("input[name=headcount]").fill("40")
     await section.locator("input[data-audience=elderly]").fill("30")

@@ -24,7 +24,7 @@ async def test_coordinator_creates_a_campaign_with_goals(
     assert "3·15消费者权益日" in themes
     assert not any("_" in t for t in themes)
 
-    name = f"反诈宣传月({viewport['width']})"
+    name = f"反诈宣传月({viewport['viewport']['width']})"
     await page.fill("#name", name)
     await page.select_option("#theme", "anti_fraud_month")
     await page.fill("#goal_events", "8")

@@ -2,7 +2,9 @@
 
 import pytest
 
+from tests.pages.axe import assert_accessible
 from tests.pages.coordinator_steps import VIEWPORTS, api_headers, demo, http, signed_in_page
+from tests.pages.screenshots import screenshot
 
 __all__ = ["demo", "http"]
 
@@ -49,7 +51,7 @@ async def test_weekly_event_with_a_clash_in_the_month_view(
     assert hidden_draft.status_code == 201, hidden_draft.text
 
     page = await signed_in_page(browser, live_server, "nj_coord", demo.password, viewport)
-    campaign_name = f"四月反诈周({viewport['width']})"
+    campaign_name = f"四月反诈周({viewport['viewport']['width']})"
     await page.goto(f"{live_server}/coordinator/campaigns/new")
     await page.fill("#name", campaign_name)
     await page.fill("#starts_on", "2030-04-01")
@@ -58,7 +60,7 @@ async def test_weekly_event_with_a_clash_in_the_month_view(
     await page.wait_for_url(f"{live_server}/coordinator/campaigns#campaign-*")
 
     await page.goto(f"{live_server}/coordinator/events/new?day=2030-04-02")
-    title = f"每周厅堂微沙龙({viewport['width']})"
+    title = f"每周厅堂微沙龙({viewport['viewport']['width']})"
     await page.fill("#title", title)
     await page.select_option("#kind", "salon")
     kinds = await page.locator("#kind option").all_inner_texts()
@@ -95,6 +97,16 @@ async def test_weekly_event_with_a_clash_in_the_month_view(
     assert "六库营业厅反诈讲座" in await conflicts.inner_text()
     link = conflicts.locator(f"a[href='/coordinator/events/{existing_id}']")
     assert await link.count() == 1
+    # The top of the page, where the answer of a save lands on a phone, points there.
+    summary = page.locator("#error-summary a[href='#conflicts']")
+    assert await summary.is_visible()
+    box = await page.locator("#error-summary").bounding_box()
+    assert box is not None
+    assert box["y"] < viewport["viewport"]["height"]
+    await assert_accessible(page)
+    if viewport is VIEWPORTS[0]:
+        await conflicts.scroll_into_view_if_needed()
+        await screenshot(page, "coordinator-event-clash-phone", full_page=False)
     await page.check("#allow_conflicts")
     await page.click("#save-event")
     await page.wait_for_url("**/coordinator/events/*?saved=1")
@@ -131,14 +143,35 @@ async def test_weekly_event_with_a_clash_in_the_month_view(
 
     # Filters: only salons, then the week of the 8th.
     await page.select_option("#kind", "salon")
-    await page.click("#calendar-filters button[type=submit]")
+    # htmx redraws the calendar alone and the address follows the filter.
+    await page.locator(f"a.occ[data-event='{existing_id}']").wait_for(state="detached")
     await page.wait_for_url("**kind=salon**")
+    # Without htmx the button does the same.
+    await page.click("#calendar-filters button[type=submit]")
+    await page.wait_for_load_state()
     assert await page.locator(f"a.occ[data-event='{existing_id}']").count() == 0
     assert await page.locator(f"a.occ[data-event='{event_id}']").count() == 4
     await page.goto(f"{live_server}/coordinator/events?view=week&day=2030-04-10")
     week = page.locator("#week")
     assert await week.locator(f"a.occ[data-event='{event_id}']").count() == 1
     assert await week.locator(f"a.occ[data-event='{existing_id}'][data-conflict]").count() == 1
+
+    # One occurrence is not held: ticked in the editor, gone from the month.
+    await page.goto(f"{live_server}/coordinator/events/{event_id}")
+    skip = page.locator("input[name=exdates][value='2030-04-16T06:00:00+00:00']")
+    assert "2030年4月16日" in await page.inner_text(".skip-dates")
+    await skip.check()
+    await page.click("#save-event")
+    # Still clashing on the 9th: the service asks again, and the coordinator keeps it.
+    await page.check("#allow_conflicts")
+    assert await skip.is_checked()
+    await page.click("#save-event")
+    await page.wait_for_url("**/coordinator/events/*?saved=1")
+    skipped = (await http.get(f"/api/events/{event_id}", headers=headers)).json()
+    assert skipped["exdates"] == ["2030-04-16T14:00:00+08:00"]
+    assert "2030年4月16日" not in await page.inner_text("#repeat-preview ol")
+    await page.goto(f"{live_server}/coordinator/events?day=2030-04-15")
+    assert await page.locator(f"a.occ[data-event='{event_id}']").count() == 3
 
     # Cancel with a reason; without one the page asks for it.
     await page.goto(f"{live_server}/coordinator/events/{event_id}")
@@ -163,4 +196,17 @@ async def test_editor_shows_chinese_messages_by_the_fields(live_server, browser,
     await page.click("#save-event")
     assert await page.inner_text("#ends_at-error") == "结束时间必须晚于开始时间。"
     assert await page.get_attribute("#ends_at", "aria-invalid") == "true"
+    await page.context.close()
+
+
+async def test_unknown_branch_in_the_address_is_said_on_the_page(live_server, browser, demo):
+    page = await signed_in_page(browser, live_server, "nj_coord", demo.password, VIEWPORTS[1])
+    response = await page.goto(f"{live_server}/coordinator/events?branch=NO-SUCH")
+    assert response is not None
+    assert response.status == 200
+    assert "NO-SUCH" in await page.inner_text("#calendar-problem")
+    assert await page.locator("a.occ").count() == 0
+    await page.goto(f"{live_server}/coordinator")
+    assert page.url.endswith("/coordinator/events")
+    assert await page.get_attribute("header.site a[href='/coordinator/events']", "href")
     await page.context.close()

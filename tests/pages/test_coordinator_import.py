@@ -37,7 +37,7 @@ async def test_coordinator_imports_a_calendar_after_the_preview(
     live_server, browser, demo, http, viewport
 ):
     headers = await api_headers(http, "nj_coord", demo.password)
-    tag = viewport["width"]
+    tag = viewport["viewport"]["width"]
     first = calendar((f"talk-a-{tag}@police", "警银联合讲座", 0, "20300605"))
     imported = await http.post(
         "/api/imports/calendar",

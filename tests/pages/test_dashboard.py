@@ -54,7 +54,7 @@ async def coordinator_page(browser: Any, base: str, password: str, viewport: dic
     await page.fill("#username", "nj_coord")
     await page.fill("#password", password)
     await page.click("button[type=submit]")
-    await page.wait_for_url(f"{base}/staff")
+    await page.wait_for_url(lambda url: "/login" not in url)
     await page.goto(f"{base}/dashboard?year=2025")
     await page.wait_for_function("document.querySelector('#month-chart svg') !== null")
     return page
@@ -144,6 +144,7 @@ async def test_tables_and_charts_equal_the_summary_report(
     if viewport == PHONE:
         SCREENSHOTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone.png"), full_page=True)
+        await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone-top.png"))
         await page.locator("#month-chart").scroll_into_view_if_needed()
         await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone-charts.png"))
         await page.locator("#fraud_type-chart").scroll_into_view_if_needed()
@@ -173,3 +174,34 @@ async def test_export_button_downloads_a_workbook_of_the_year(
         await page.click("#export-events-csv")
     csv_file = await (await waiting.value).path()
     assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+async def test_choosing_a_campaign_narrows_every_figure(live_server, browser, demo, http):
+    headers = await sign_in(http, "nj_coord", demo.password)
+    campaigns = (await http.get("/api/campaigns", params={"limit": 100}, headers=headers)).json()
+    chosen = None
+    for campaign in campaigns["items"]:
+        params = {**YEAR, "campaign": campaign["id"]}
+        report = (await http.get("/api/reports/summary", params=params, headers=headers)).json()
+        if report["attendees"] and report["by_fraud_type"]:
+            chosen = campaign, report
+            break
+    assert chosen is not None, "a 2025 demo campaign has attendance and interceptions"
+    campaign, report = chosen
+    whole_year = (await http.get("/api/reports/summary", params=YEAR, headers=headers)).json()
+    assert report["attendees"] < whole_year["attendees"]
+
+    page = await coordinator_page(browser, live_server, demo.password, PHONE)
+    await page.select_option("#campaign", str(campaign["id"]))
+    async with page.expect_navigation():
+        await page.click(".filters button[type=submit]")
+    assert f"campaign={campaign['id']}" in page.url
+    assert await page.inner_text("#attendees") == str(report["attendees"])
+    table = await page.evaluate(_TABLE, "fraud_type-table")
+    assert [(r["key"], r["values"][1]) for r in table] == [
+        (r["fraud_type"], r["amount_saved"]) for r in report["by_fraud_type"]
+    ]
+    href = await page.get_attribute("#export-attendance-xlsx", "href")
+    assert href is not None
+    assert f"campaign={campaign['id']}" in href
+    assert "from=2025-01-01" in href

@@ -11,6 +11,7 @@ import zxingcpp
 
 from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
+from tests.pages.screenshots import screenshot
 from tests.pages.test_pages import sign_in
 from tests.pages.test_staff_desk import PHONE, signed_in_page
 
@@ -83,6 +84,7 @@ async def test_my_records_show_reviews_and_take_corrections(live_server, browser
     assert "待审核" in await open_one.inner_text()
     assert "¥450.00" in await open_one.inner_text()
     await assert_accessible(page)
+    await screenshot(page, "staff-my-records-phone")
 
     await open_one.locator("a.edit").click()
     await page.wait_for_url(f"{live_server}/staff/records/{waiting['id']}")
@@ -116,7 +118,13 @@ async def test_private_calendar_qr_decodes_to_my_feed(live_server, browser, demo
     size = pixels["size"]
     image = memoryview(bytes(pixels["grey"])).cast("B", (size, size))
     [found] = zxingcpp.read_barcodes(image)
-    assert found.text == me["private_calendar_url"]
-    feed = await http.get(found.text.replace(live_server, ""))
+    # The code leads to /subscribe for this private feed, which hands the phone the address.
+    token = me["private_calendar_url"].rsplit("/", 1)[1].removesuffix(".ics")
+    assert found.text == f"{live_server}/subscribe?private={token}"
+    subscribe = await http.get(found.text.replace(live_server, ""))
+    assert subscribe.status_code == 200
+    assert subscribe.headers["cache-control"] == "private, no-store"
+    assert f'value="{me["private_calendar_url"]}"' in subscribe.text
+    feed = await http.get(me["private_calendar_url"].replace(live_server, ""))
     assert feed.status_code == 200
     assert feed.headers["content-type"].startswith("text/calendar")

@@ -83,11 +83,10 @@ async def test_home_lists_upcoming_public_events_in_chinese(live_server, browser
     banner = page.locator(".demo-banner")
     assert await banner.is_visible()
     assert (await banner.inner_text()).startswith("演示数据")
+    # The subscribe button leads to the page that shows each phone its way (test_public_qr.py).
     assert await page.locator(".qr svg").count() == 1
-    webcal = await page.get_attribute("a.button", "href")
-    assert webcal is not None
-    assert webcal.startswith("webcal://")
-    assert webcal.endswith("/calendar.ics")
+    subscribe = await page.get_attribute(".subscribe a.button", "href")
+    assert subscribe == f"{live_server}/subscribe"
 
 
 async def test_chinese_is_the_default_and_english_follows_the_phone(demo, http):
@@ -142,7 +141,7 @@ async def test_wrong_password_shows_the_reason(live_server, browser, demo):
 async def test_staff_signs_in_and_logs_an_interception(live_server, browser, demo, http):
     page = await browser.new_page(locale="zh-CN")
     await page.goto(f"{live_server}/staff")
-    assert page.url.endswith("/login")
+    assert page.url.endswith("/login?next=%2Fstaff")  # and back to the desk after
     await page.fill("#username", "lk_staff")
     await page.fill("#password", demo.password)
     await page.click("button[type=submit]")

@@ -1,5 +1,6 @@
 """The staff desk in a phone's and a desktop's Chromium: labels, checks, offline logging."""
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
 from tests.pages.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.pages.screenshots import screenshot
 from tests.pages.test_pages import sign_in
 
 PHONE = {"width": 390, "height": 844}
@@ -39,7 +41,9 @@ async def signed_in_page(browser: Any, base: str, password: str, viewport: dict[
     await page.fill("#username", "lk_staff")
     await page.fill("#password", password)
     await page.click("button[type=submit]")
-    await page.wait_for_url(f"{base}/staff")
+    await page.wait_for_url(lambda url: "/login" not in url)
+    if not page.url.endswith("/staff"):
+        await page.goto(f"{base}/staff")
     return page
 
 
@@ -71,7 +75,8 @@ async def test_form_speaks_chinese_checks_fields_and_normalises_amounts(
     for select in ("#channel", "#fraud_type", "#victim_age_band", "#event_id"):
         assert await page.input_value(select) == ""
     assert await page.input_value("#amount_saved") == ""
-    assert await page.input_value("#occurred_at") != ""
+    # "Now" is filled in once the page has looked for a kept draft (there is none).
+    await page.wait_for_function("document.getElementById('occurred_at').value !== ''")
     assert await page.locator("label[for=channel] .req").count() == 1
 
     # Saving an empty form: Chinese messages next to the fields, nothing stored.
@@ -102,6 +107,8 @@ async def test_form_speaks_chinese_checks_fields_and_normalises_amounts(
     assert box["y"] >= 0
     assert box["y"] + box["height"] <= viewport["height"]
     number = (await result.inner_text()).split()[-1]
+    if viewport == PHONE:
+        await screenshot(page, "staff-form-saved-phone", full_page=False)
 
     [saved] = await records_with_case_no(http, demo.password, case_no)
     assert str(saved["id"]) == number
@@ -118,9 +125,19 @@ async def test_server_refusal_is_shown_next_to_its_field(live_server, browser, d
     await fill_interception(page, "500", "x" * 10)
     # Before 2000: the browser lets it through, the server refuses it and names the field.
     await page.fill("#occurred_at", "1999-12-31T10:00")
+
+    # A slow link: the button stays disabled until the server has answered.
+    async def slowly(route: Any) -> None:
+        await asyncio.sleep(1.5)
+        await route.continue_()
+
+    await page.route("**/api/interceptions", slowly)
     await page.click("#interception button[type=submit]")
+    assert await page.is_disabled("#interception button[type=submit]")
     await page.wait_for_selector("#occurred_at-error:not([hidden])")
     assert await page.inner_text("#interception-result") == "请更正下方标出的内容。"
+    assert "2000" in await page.inner_text("#occurred_at-error")
+    assert "发生时间" in await page.inner_text("#occurred_at-error")
     assert not await page.is_disabled("#interception button[type=submit]")
 
 
@@ -138,10 +155,18 @@ async def test_logged_offline_survives_a_reload_and_is_sent_once(live_server, br
     assert "无网络" in await page.inner_text("#interception-result")
     assert await page.locator("#outbox li").count() == 1
     assert "待发送" in await page.inner_text("#outbox-card")
+    await screenshot(page, "staff-outbox-offline-desktop", full_page=False)
 
     # A draft half-typed offline comes back after the reload, with the queue.
     await page.fill("#description", "第二笔草稿")
+    # Kept as typed (the draft is written to IndexedDB on every input event).
+    await page.wait_for_function(
+        "FangzhaOutbox.draft().then((d) => d && d.values.description === '第二笔草稿')"
+    )
     await page.reload()
+    # The page reads the queue and the draft back from IndexedDB once loaded.
+    await page.wait_for_selector("#outbox li")
+    await page.wait_for_function("document.getElementById('description').value !== ''")
     assert await page.locator("#outbox li").count() == 1
     assert "¥12,345.60" in await page.inner_text("#outbox li")
     assert await page.input_value("#description") == "第二笔草稿"

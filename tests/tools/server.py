@@ -34,6 +34,15 @@ def production_env(**extra: str) -> dict[str, str]:
 @contextmanager
 def serving(env: dict[str, str], log_path: Path, *options: str) -> Iterator[str]:
     """A running server answering /health; yields its base URL, stops it afterwards."""
+    with serving_process(env, log_path, *options) as (base, _process):
+        yield base
+
+
+@contextmanager
+def serving_process(
+    env: dict[str, str], log_path: Path, *options: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """As `serving`, also yielding the server's process (for tests that signal it)."""
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -55,7 +64,7 @@ def serving(env: dict[str, str], log_path: Path, *options: str) -> Iterator[str]
                 except httpx.TransportError:
                     pass
                 time.sleep(0.2)
-            yield base
+            yield base, process
         finally:
             process.terminate()
             try:

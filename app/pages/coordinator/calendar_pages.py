@@ -10,8 +10,9 @@ from litestar.response import Redirect, Template
 
 from app.pages.coordinator import choices
 from app.pages.coordinator.calendar_grid import days_between, entries_of, month_bounds, weeks
-from app.pages.coordinator.common import branch_choices, coordinator, render
+from app.pages.coordinator.common import branch_choices, coordinator, render, translated
 from core.clock import utcnow
+from core.errors import Unprocessable
 from core.home_zone import HOME_ZONE
 from core.params import BranchCode
 from events.campaigns import list_campaigns
@@ -69,18 +70,15 @@ class CalendarPages(Controller):
             following = (first + timedelta(days=32)).replace(day=1)
             period = (first, following)
             previous = (first - timedelta(days=1)).replace(day=1)
-        found, total = await list_occurrences(
-            caller,
-            EventFilter(
-                start=_instant(start),
-                end=_instant(end),
-                branch=branch,
-                campaign=campaign_id,
-                kind=kind,
-            ),
-            2000,
-            0,
+        wanted = EventFilter(
+            start=_instant(start), end=_instant(end), branch=branch, campaign=campaign_id, kind=kind
         )
+        problem = None
+        try:
+            found, total = await list_occurrences(caller, wanted, 2000, 0)
+        except Unprocessable as exc:
+            # An unknown branch code, or too many occurrences: said above an empty calendar.
+            found, total, problem = [], 0, translated(request, str(exc.detail))
         entries = entries_of(found)
         days = days_between(start, end, period, entries)
         context: dict[str, Any] = {
@@ -91,6 +89,7 @@ class CalendarPages(Controller):
             "days": days,
             "clashes": sum(1 for e in entries if e.clashes),
             "total": total,
+            "problem": problem,
             "shown": len(found),
             "previous": previous,
             "following": following,
@@ -107,3 +106,9 @@ class CalendarPages(Controller):
                 push_url=str(request.url),
             )
         return render(request, "coordinator/calendar.html", **context)
+
+
+@get("/coordinator", operation_id="coordinatorHome", include_in_schema=False)
+async def coordinator_home() -> Redirect:
+    """The planning pages open on the events calendar."""
+    return Redirect("/coordinator/events")

@@ -24,7 +24,7 @@ GOALS = ("events", "attendees", "interceptions", "amount_saved")
 async def progress_of(caller: Caller, campaign: CampaignOut) -> reports.Progress:
     """The numbers of GET /api/campaigns/{id}/progress, from the same function."""
     scope = reports.Scope(branch_ids=await visible_branch_ids(caller), campaign_id=campaign.id)
-    return await reports.campaign_progress(scope, msgspec.structs.asdict(campaign.goals))
+    return await reports.campaign_progress(scope, campaign.goals)
 
 
 def _values(campaign: CampaignOut | None) -> dict[str, Any]:

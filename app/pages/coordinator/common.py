@@ -15,13 +15,14 @@ from app.i18n import negotiate, translations
 from app.pages import formatting
 from app.pages.coordinator import choices
 from app.pages.rendering import page
+from app.pages.sign_in import sign_in_redirect
 
 
 def coordinator(request: Request) -> Caller | Redirect:
     """The signed-in coordinator or admin; anonymous visitors are sent to sign in first."""
     caller = caller_of(request)
     if caller is None:
-        return Redirect(f"/login?next={request.url.path}")
+        return sign_in_redirect(request)
     if not at_least(caller.role, Role.COORDINATOR):
         raise PermissionDeniedException(detail="Only coordinators and admins can plan.")
     return caller

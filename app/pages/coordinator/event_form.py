@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from app.pages.coordinator import choices
@@ -139,7 +140,22 @@ def read_event_form(form: Form) -> EventForm:
         body["rrule"] = repeat.rrule(zone)
     except RecurrenceError:
         form.errors["repeat"] = _("Enter a date, such as 2026-03-15.")
+    # Occurrences ticked "not held"; a one-off event has none.
+    body["exdates"] = exdates_of(form.many("exdates")) if body.get("rrule") else []
     return EventForm(values=values, repeat=repeat, body=body, errors=form.errors)
+
+
+def exdates_of(values: list[str]) -> list[datetime]:
+    """The ticked starts (UTC ISO 8601, as the page wrote them); anything else is ignored."""
+    found = []
+    for value in values:
+        try:
+            instant = datetime.fromisoformat(value)
+        except ValueError:
+            continue
+        if instant.tzinfo is not None:
+            found.append(instant)
+    return found
 
 
 def form_of(event: EventOut) -> EventForm:

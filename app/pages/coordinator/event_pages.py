@@ -20,7 +20,8 @@ from app.pages.coordinator.event_form import (
     schema_field,
 )
 from app.pages.coordinator.form_fields import Form
-from app.pages.coordinator.recurrence_form import describe, next_dates
+from app.pages.coordinator.recurrence_form import coming_starts, describe, next_dates
+from core.clock import utcnow
 from core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from core.home_zone import HOME_ZONE_NAME
 from core.params import RecordId
@@ -40,10 +41,16 @@ def _preview(request: Request, form: EventForm) -> dict[str, Any] | None:
     locale = negotiate(request)
     if ends <= starts:
         return None
+    exdates = body.get("exdates") or []
     try:
+        skippable, kept = coming_starts(
+            starts, ends, body["timezone"], rule, exdates, utcnow(), locale
+        )
         return {
             "summary": describe(rule, body["timezone"], locale),
-            "dates": next_dates(starts, ends, body["timezone"], rule, locale),
+            "dates": next_dates(starts, ends, body["timezone"], rule, locale, exdates),
+            "skippable": skippable,
+            "kept": kept,
         }
     except RecurrenceError as exc:
         return {"error": translated(request, str(exc))}
@@ -120,6 +127,7 @@ class EventPages(Controller):
             "ends_at": datetime.fromisoformat(event.ends_at),
             "timezone": event.timezone,
             "rrule": event.rrule,
+            "exdates": [datetime.fromisoformat(x) for x in event.exdates],
         }
         return await self._editor(request, caller, event, form)
 

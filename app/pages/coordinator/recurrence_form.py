@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from app.pages.coordinator.choices import FREQUENCIES, WEEKDAYS, label
-from events.recurrence import RecurrenceError, Schedule, normalise_rrule, occurrences
+from events.recurrence import (
+    RecurrenceError,
+    Schedule,
+    normalise_rrule,
+    occurrences,
+    starts_between,
+)
 
 PREVIEWED = 6
 _READABLE = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY"}
@@ -107,11 +113,22 @@ def describe(rule: str | None, zone: str, locale: str) -> str:
 
 
 def next_dates(
-    starts_at: datetime, ends_at: datetime, zone: str, rule: str | None, locale: str
+    starts_at: datetime,
+    ends_at: datetime,
+    zone: str,
+    rule: str | None,
+    locale: str,
+    exdates: list[datetime] | None = None,
 ) -> list[str]:
-    """The first few occurrences of the series, as the reader writes dates."""
+    """The first few occurrences of the series (cancelled ones left out), as people write dates."""
     rrule = normalise_rrule(rule) if rule else None
-    schedule = Schedule(starts_at=starts_at, ends_at=ends_at, timezone=zone, rrule=rrule)
+    schedule = Schedule(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=zone,
+        rrule=rrule,
+        exdates=frozenset(x.astimezone(UTC) for x in exdates or []),
+    )
     start = starts_at.astimezone(UTC)
     found: list[tuple[datetime, datetime]] = []
     horizon = timedelta(days=62)
@@ -124,3 +141,51 @@ def next_dates(
         format_datetime(s.astimezone(tz), pattern, tzinfo=tz, locale=locale)
         for s, _ in found[:PREVIEWED]
     ]
+
+
+SKIPPABLE = 12
+
+
+@dataclass
+class Skippable:
+    """One coming start of a series, and whether it is cancelled (an exdate)."""
+
+    value: str  # the start in UTC, ISO 8601, as the form sends it back
+    text: str
+    skipped: bool
+
+
+def coming_starts(
+    starts_at: datetime,
+    ends_at: datetime,
+    zone: str,
+    rule: str,
+    exdates: list[datetime],
+    after: datetime,
+    locale: str,
+) -> tuple[list[Skippable], list[str]]:
+    """The next starts of the series from `after` (cancelled ones included, marked), and the
+    cancelled starts outside them, which the form keeps as they are."""
+    schedule = Schedule(
+        starts_at=starts_at, ends_at=ends_at, timezone=zone, rrule=normalise_rrule(rule)
+    )
+    start = max(starts_at.astimezone(UTC), after.astimezone(UTC))
+    found: list[datetime] = []
+    horizon = timedelta(days=62)
+    while len(found) < SKIPPABLE and horizon <= timedelta(days=3 * 366):
+        found = starts_between(schedule, start, start + horizon)
+        horizon *= 3
+    shown = found[:SKIPPABLE]
+    cancelled = {x.astimezone(UTC) for x in exdates}
+    tz = ZoneInfo(zone)
+    pattern = "y年M月d日 EEEE HH:mm" if locale == "zh_CN" else "EEE d MMM y, HH:mm"
+    items = [
+        Skippable(
+            value=s.isoformat(),
+            text=format_datetime(s.astimezone(tz), pattern, tzinfo=tz, locale=locale),
+            skipped=s in cancelled,
+        )
+        for s in shown
+    ]
+    kept = sorted(x.isoformat() for x in cancelled - set(shown))
+    return items, kept

@@ -2,9 +2,17 @@
 
 from typing import Any
 
-from app.pages.coordinator.calendar_pages import CalendarPages
+from app.pages.coordinator.calendar_pages import CalendarPages, coordinator_home
 from app.pages.coordinator.campaign_pages import CampaignPages
 from app.pages.coordinator.event_pages import EventPages
 from app.pages.coordinator.import_pages import ImportPages
+from app.pages.coordinator.review_pages import ReviewPages
 
-coordinator_pages: list[Any] = [CampaignPages, CalendarPages, EventPages, ImportPages]
+coordinator_pages: list[Any] = [
+    coordinator_home,
+    CampaignPages,
+    CalendarPages,
+    EventPages,
+    ImportPages,
+    ReviewPages,
+]

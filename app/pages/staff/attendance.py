@@ -11,6 +11,7 @@ from accounts.guards import caller_of
 from app.i18n import negotiate
 from app.pages import labels
 from app.pages.rendering import page
+from app.pages.sign_in import sign_in_redirect
 from app.pages.staff.desk import helpers, recordable
 from core.clock import utcnow
 from events.schemas import OccurrenceOut
@@ -60,7 +61,7 @@ class AttendancePage(Controller):
         """Held occurrences of my branch, newest first: headcount by audience, app installs."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         locale = negotiate(request)
         held = await recordable(caller, utcnow(), timedelta(days=SHOWN_DAYS))
         return page(

@@ -13,6 +13,7 @@ from accounts.scoping import visible_branch_ids
 from app.i18n import negotiate
 from app.pages import formatting, labels
 from app.pages.rendering import page
+from app.pages.sign_in import sign_in_redirect
 from core.clock import utcnow
 from events.listing import EventFilter, list_events, list_occurrences
 from events.schemas import OccurrenceOut
@@ -60,7 +61,7 @@ class StaffDesk(Controller):
         """The staff desk: log an interception (kept on the phone until sent), attendance."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         now = utcnow()
         events, _ = await list_events(
             caller,

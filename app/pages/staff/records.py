@@ -16,11 +16,15 @@ from accounts.guards import caller_of
 from app.i18n import negotiate
 from app.pages import labels
 from app.pages.rendering import page
+from app.pages.sign_in import sign_in_redirect
 from app.pages.staff.desk import helpers
 from core.clock import utcnow
 from core.errors import NotFound
+from core.urls import public_base_url
 from events.listing import EventFilter, list_events
 from events.schedule import get_event
+from exports.feed_filters import FeedFilters
+from exports.subscribe_links import subscribe_links
 from interceptions.csv_columns import (
     AGE_BAND_LABELS,
     CHANNEL_LABELS,
@@ -51,7 +55,7 @@ class MyRecords(Controller):
         """My interceptions with their review state and note; my private calendar and its QR."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         rows = (
             await Interception.select(*COLUMNS)
             .where(Interception.logged_by == caller.id)
@@ -60,7 +64,8 @@ class MyRecords(Controller):
             .limit(SHOWN)
         )
         key = request.app.state["settings"].secret_key
-        feed = private_calendar_url(request, await users.calendar_token_of(caller.id, key))
+        token = await users.calendar_token_of(caller.id, key)
+        feed = private_calendar_url(request, token)
         locale = negotiate(request)
         return page(
             request,
@@ -68,7 +73,8 @@ class MyRecords(Controller):
             records=[to_out(row) for row in rows],
             feed_url=feed,
             webcal_url="webcal://" + feed.split("://", 1)[1],
-            qr=qr_element(feed),
+            # Like every QR code, it leads to /subscribe, which shows the phone its way.
+            qr=qr_element(subscribe_links(public_base_url(request), FeedFilters(), token).page),
             fraud_label=lambda code: labels.label(FRAUD_TYPE_LABELS, code, locale),
             channel_label=lambda code: labels.label(CHANNEL_LABELS, code, locale),
             age_label=lambda code: labels.label(AGE_BAND_LABELS, code, locale),
@@ -83,7 +89,7 @@ class MyRecords(Controller):
         """One of my interceptions in the desk's form, to correct while it awaits review."""
         caller = caller_of(request)
         if caller is None:
-            return Redirect("/login")
+            return sign_in_redirect(request)
         try:
             record = await get_interception(caller, record_id)
         except NotFound:

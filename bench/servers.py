@@ -1,0 +1,143 @@
+"""uvicorn against Granian serving the same app: `.venv/bin/python bench/servers.py`.
+
+Loads the demo into a temporary SQLite database, then for each server and
+worker count (1 and 2) starts it on a loopback port and measures with wrk, in
+turns (uvicorn, Granian, uvicorn, …) so that a noisy machine weighs on both:
+
+- a calendar app's poll: a conditional GET of the public feed (304),
+- a full feed (200, gzip as phones ask),
+- a JSON list: `GET /api/events?limit=20`.
+
+Prints requests per second per server (median of the rounds) and Granian ÷
+uvicorn. Needs wrk (apt-get install wrk); Granian comes from the dev
+dependencies.
+"""
+
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _command(server: str, port: int, workers: int) -> list[str]:
+    if server == "uvicorn":
+        return [str(BIN / "uvicorn"), "app.asgi:app", "--port", str(port),
+                "--workers", str(workers), "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    granian = shutil.which("granian", path=str(BIN)) or "granian"
+    return [granian, "--interface", "asgi", "--port", str(port), "--workers", str(workers),
+            "--no-access-log", "--log-level", "warning", "app.asgi:app"]  # fmt: skip
+
+
+@contextmanager
+def _serving(server: str, workers: int, env: dict[str, str]) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        _command(server, port, workers),
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its workers stop with it
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"{server} stopped at start")
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{server} did not answer")
+            time.sleep(0.2)
+        yield base
+    finally:
+        # Granian waits on open connections after SIGTERM; the measurements are done.
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+
+
+def _wrk(url: str, *headers: str) -> float:
+    command = ["wrk", "-t1", "-c50", f"-d{SECONDS}s", *(f"-H{h}" for h in headers), url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error answers")
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    return float(found.group(1)) if found else 0.0
+
+
+def _measure(base: str) -> dict[str, float]:
+    etag = httpx.get(f"{base}/calendar.ics").headers["etag"]
+    return {
+        "feed 304": _wrk(f"{base}/calendar.ics", f"If-None-Match: {etag}"),
+        "feed 200 gzip": _wrk(f"{base}/calendar.ics", "Accept-Encoding: gzip"),
+        "JSON list": _wrk(f"{base}/api/events?limit=20"),
+    }
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk (apt-get install wrk)")
+    folder = tempfile.mkdtemp(prefix="fangzha-bench-servers-")
+    env = {**os.environ, "FANGZHA_SQLITE_PATH": f"{folder}/bench.sqlite",
+           "FANGZHA_REQUEST_LOG": "0", "PYTHONPATH": str(REPO)}  # fmt: skip
+    env.pop("DATABASE_URL", None)
+    for step in (["migrate"], ["demo"]):
+        subprocess.run([str(BIN / "fangzha"), *step], env=env, cwd=REPO, check=True,
+                       capture_output=True)  # fmt: skip
+    results: dict[tuple[str, int], list[dict[str, float]]] = {}
+    try:
+        for _round in range(ROUNDS):
+            for workers in (1, 2):
+                for server in ("uvicorn", "granian"):
+                    with _serving(server, workers, env) as base:
+                        results.setdefault((server, workers), []).append(_measure(base))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"requests/s, median of {ROUNDS} rounds of {SECONDS} s (wrk, 50 connections)")
+    for workers in (1, 2):
+        for name in results[("uvicorn", workers)][0]:
+            rates = {
+                server: statistics.median(run[name] for run in results[(server, workers)])
+                for server in ("uvicorn", "granian")
+            }
+            ratio = rates["granian"] / rates["uvicorn"]
+            print(
+                f"{workers} worker(s)  {name:14} uvicorn {rates['uvicorn']:8.0f}  "
+                f"granian {rates['granian']:8.0f}  granian/uvicorn {ratio:.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

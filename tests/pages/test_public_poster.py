@@ -1,0 +1,114 @@
+"""The branch poster: one A4 page whose QR code scans, in print and as a PDF."""
+
+import asyncio
+import io
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from pypdf import PdfReader
+
+from accounts.tables import Branch
+from app.demo.load import LoadedDemo, load_demo
+from tests.pages.axe import assert_accessible
+from tests.pages.public_support import decode_qr, qr_target
+
+LISU_LINE = "ꓡꓲ-ꓢꓴ ꓟ ꓠꓬ ꓗꓪ"  # supplied by the branch as free text
+
+
+@pytest.fixture
+async def demo() -> LoadedDemo:
+    loaded = await load_demo(only_if_empty=False)
+    assert loaded is not None
+    await Branch.update({Branch.poster_note: LISU_LINE}).where(Branch.code == "NJ-LK")
+    return loaded
+
+
+def rendered(pdf: bytes) -> bytes:
+    """The PDF's page as a PNG, drawn by Poppler as a print shop's machine would."""
+    assert shutil.which("pdftoppm"), "pdftoppm is missing (apt-get install poppler-utils)"
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "poster.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", "150", "-png", "-singlefile", str(source), f"{folder}/page"],
+            check=True,
+        )
+        return (Path(folder) / "page.png").read_bytes()
+
+
+async def test_poster_pdf_is_one_a4_page_whose_code_scans(live_server, demo):
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
+        response = await http.get("/branches/NJ-LK/poster.pdf")
+        events = await http.get("/api/events", params={"branch": "NJ-LK", "limit": 100})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    # A4 is 210 × 297 mm: 595.3 × 841.9 points.
+    assert abs(float(box.width) - 595.3) < 1
+    assert abs(float(box.height) - 841.9) < 1
+    text = reader.pages[0].extract_text()
+    assert "六库支行" in text
+    assert "96110" in text
+    assert "95588" in text
+    coming = [e for e in events.json()["items"] if e["status"] == "scheduled"]
+    assert any(e["title"] in text for e in coming), "no coming event of the branch on the poster"
+    png = await asyncio.to_thread(rendered, response.content)
+    assert decode_qr(png) == f"{live_server}/subscribe?branch=NJ-LK"
+
+
+async def test_the_busiest_poster_still_fits_one_page(live_server, demo):
+    # The whole network's poster has the most events: the rest are behind the QR code.
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
+        response = await http.get("/branches/NJ/poster.pdf")
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    assert "扫码查看" in reader.pages[0].extract_text()
+
+
+async def test_printed_poster_page_scans_and_shows_the_lisu_line(live_server, browser, demo):
+    # An A4 sheet's width on a screen, as someone about to print it sees it.
+    page = await browser.new_page(viewport={"width": 800, "height": 1130}, locale="zh-CN")
+    await page.goto(f"{live_server}/branches/NJ-LK/poster")
+    assert await qr_target(page) == f"{live_server}/subscribe?branch=NJ-LK"
+    note = page.locator("[lang=lis]")
+    assert await note.inner_text() == LISU_LINE
+    # Printing gives one A4 sheet.
+    pdf = await page.pdf(format="A4", print_background=True)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+async def test_pdf_rendering_leaves_the_server_answering(live_server, demo):
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
+        done: dict[str, float] = {}
+
+        async def timed(name: str, path: str) -> None:
+            response = await http.get(path)
+            assert response.status_code == 200
+            done[name] = time.monotonic()
+
+        poster = asyncio.create_task(timed("poster", "/branches/NJ-FG/poster.pdf"))
+        await asyncio.sleep(0.3)
+        await timed("health", "/health")
+        await poster
+    # WeasyPrint works in a thread: the health check did not wait for the layout.
+    assert done["health"] < done["poster"]
+
+
+async def test_unknown_branch_poster_is_a_page(live_server, demo):
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        response = await http.get("/branches/NOPE/poster.pdf", headers={"Accept-Language": "zh"})
+    assert response.status_code == 404
+    assert "没有这个网点" in response.text
+
+
+async def test_poster_page_passes_axe(live_server, browser, demo):
+    page = await browser.new_page(viewport={"width": 800, "height": 1130}, locale="zh-CN")
+    await page.goto(f"{live_server}/branches/NJ-LK/poster")
+    await assert_accessible(page)
