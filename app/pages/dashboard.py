@@ -4,7 +4,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
 from litestar.params import QueryParameter
@@ -18,12 +17,13 @@ from app.pages.dashboard_figures import chart, outreach_by_month
 from app.pages.rendering import page
 from app.pages.sign_in import sign_in_redirect
 from core.clock import utcnow
+from core.home_zone import HOME_ZONE
 from events.campaigns import list_campaigns
 from exports.reports import Scope, event_impact, summary
 from interceptions.csv_columns import AGE_BAND_LABELS, FRAUD_TYPE_LABELS
 
 # Head office reports by the Beijing calendar year.
-REPORT_ZONE = ZoneInfo("Asia/Shanghai")
+REPORT_ZONE = HOME_ZONE
 TOP_EVENTS = 10
 EXPORTS = ("events", "attendance", "interceptions")
 
