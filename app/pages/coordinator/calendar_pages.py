@@ -79,7 +79,7 @@ class CalendarPages(Controller):
             found, total = await list_occurrences(caller, wanted, 2000, 0)
         except Unprocessable as exc:
             # An unknown branch code, or too many occurrences: said above an empty calendar.
-            found, total, problem = [], 0, translated(request, str(exc.detail))
+            found, total, problem = [], 0, translated(request, exc)
         entries = entries_of(found)
         days = days_between(start, end, period, entries)
         context: dict[str, Any] = {

@@ -162,7 +162,7 @@ class CampaignPages(Controller):
                 )
         except (Unprocessable, Forbidden, NotFound) as exc:
             detail = str(exc.detail)
-            errors = {_field_of(detail): translated(request, detail)}
+            errors = {_field_of(detail): translated(request, exc)}
             return await self._form(request, caller, campaign, values, errors)
         except msgspec.ValidationError as exc:
             errors = out_of_range(exc, form._, {"goals.": "goal_"})

@@ -11,11 +11,13 @@ from accounts.caller import Caller
 from accounts.guards import caller_of
 from accounts.roles import Role, at_least
 from accounts.schemas import BranchOut
-from app.i18n import negotiate, translations
+from app.error_language import render as render_message
+from app.i18n import negotiate
 from app.pages import formatting
 from app.pages.coordinator import choices
 from app.pages.rendering import page
 from app.pages.sign_in import sign_in_redirect
+from core.errors import message_of
 
 
 def coordinator(request: Request) -> Caller | Redirect:
@@ -28,9 +30,16 @@ def coordinator(request: Request) -> Caller | Redirect:
     return caller
 
 
-def translated(request: Request, detail: str) -> str:
-    """A service's refusal in the page's language (the catalog holds the known sentences)."""
-    return str(translations(negotiate(request)).gettext(detail))
+def translated(request: Request, refusal: "str | BaseException") -> str:
+    """A service's refusal (or a page's own sentence) in the page's language.
+
+    Refusals carry their message template and values; the error handlers' own
+    rendering fills in the translation, so the pages and the API say the same.
+    """
+    locale = negotiate(request)
+    if locale == "en":
+        return str(message_of(refusal))
+    return render_message(message_of(refusal), locale)
 
 
 async def branch_choices(caller: Caller) -> list[BranchOut]:

@@ -52,7 +52,7 @@ def _preview(request: Request, form: EventForm) -> dict[str, Any] | None:
             "kept": kept,
         }
     except RecurrenceError as exc:
-        return {"error": translated(request, str(exc))}
+        return {"error": translated(request, exc)}
 
 
 async def _campaigns(caller: Caller) -> list[Any]:
@@ -180,7 +180,7 @@ class EventPages(Controller):
             )
         except (Unprocessable, Forbidden, NotFound) as exc:
             detail = str(exc.detail)
-            form.errors[field_of(detail)] = translated(request, detail)
+            form.errors[field_of(detail)] = translated(request, exc)
             return await self._editor(request, caller, event, form, status_code=422)
         except msgspec.ValidationError as exc:
             form.errors[schema_field(str(exc))] = form_message(request)

@@ -83,7 +83,7 @@ class ImportPages(Controller):
                     request, caller, status_code=422, values=values, errors={"source": message}
                 )
         except Unprocessable as exc:
-            errors = {"source": translated(request, str(exc.detail))}
+            errors = {"source": translated(request, exc)}
             return await self._page(request, caller, status_code=422, values=values, errors=errors)
         return await self._run(request, caller, values, data, dry_run=True)
 
@@ -105,7 +105,7 @@ class ImportPages(Controller):
                 request, caller, status_code=422, values=values, rejected=exc.errors
             )
         except (Unprocessable, Forbidden, NotFound, Conflict) as exc:
-            errors = {"source": translated(request, str(exc.detail))}
+            errors = {"source": translated(request, exc)}
             return await self._page(request, caller, status_code=422, values=values, errors=errors)
         return await self._page(
             request,

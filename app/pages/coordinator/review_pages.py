@@ -38,12 +38,12 @@ async def oldest_pending(caller: Caller) -> tuple[list[InterceptionOut], int]:
     return list(reversed(newest_first)), total
 
 
-async def _why_not(caller: Caller, item: InterceptionOut) -> str | None:
+async def _why_not(caller: Caller, item: InterceptionOut) -> Forbidden | None:
     """The review service's refusal for this caller and record, if it would refuse."""
     try:
         await require_second_person(caller, {"id": item.id, "logged_by": item.logged_by})
     except Forbidden as exc:
-        return str(exc.detail)
+        return exc
     return None
 
 
@@ -136,7 +136,7 @@ class ReviewPages(Controller):
         try:
             await review_interception(caller, interception_id, verdict, note)
         except (Forbidden, Conflict, NotFound) as exc:
-            problem = (interception_id, translated(request, str(exc.detail)))
+            problem = (interception_id, translated(request, exc))
             code = exc.status_code
             if HTMXDetails(request):
                 return await self._outcome(request, caller, interception_id, None, problem[1])
