@@ -1,4 +1,4 @@
-"""Logging an interception: validated, masked, idempotent by client_ref, audited."""
+"""Recording a new interception: validated, masked, idempotent by client_ref, audited."""
 
 import json
 import sqlite3
