@@ -267,7 +267,7 @@ def users_create(
     """Create a user account."""
     if not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    from app.demo.accounts import create_user_by_branch_code
+    from accounts.cli_accounts import create_user_by_branch_code
 
     try:
         user = _run(create_user_by_branch_code(username, password, role, branch_code, display_name))
@@ -284,7 +284,7 @@ def users_ensure_admin() -> None:
 
 
 def _ensure_admin(quiet_when_impossible: bool) -> None:
-    from app.demo.accounts import ensure_admin
+    from accounts.cli_accounts import ensure_admin
 
     password = os.environ.get("FANGZHA_ADMIN_PASSWORD") or None
     try:

@@ -24,9 +24,9 @@ from events.event_rows import COLUMNS as EVENT_COLUMNS
 from events.listing import EventFilter, event_clauses
 from events.tables import Attendance, Event
 from exports.spreadsheet import Row
+from interceptions.display import COLUMNS as INTERCEPTION_COLUMNS
 from interceptions.queries import Filters
 from interceptions.tables import Interception
-from interceptions.views import COLUMNS as INTERCEPTION_COLUMNS
 
 PAGE_ROWS = 2_000
 

@@ -19,7 +19,7 @@ from app.pages.sign_in import sign_in_redirect
 from core.clock import utcnow
 from core.home_zone import HOME_ZONE
 from events.campaigns import list_campaigns
-from exports.reports import Scope, event_impact, summary
+from exports.reports import ReportScope, event_impact, summary
 from interceptions.csv_columns import AGE_BAND_LABELS, FRAUD_TYPE_LABELS
 
 # Head office reports by the Beijing calendar year.
@@ -101,7 +101,7 @@ class DashboardPage(Controller):
             return sign_in_redirect(request)
         locale = negotiate(request)
         year = year or utcnow().astimezone(REPORT_ZONE).year
-        scope = Scope(
+        scope = ReportScope(
             branch_ids=await visible_branch_ids(caller),
             campaign_id=campaign,
             start=datetime(year, 1, 1, tzinfo=REPORT_ZONE),

@@ -13,7 +13,7 @@ import msgspec
 
 from events.tables import Attendance
 from exports.report_windows import month_key
-from exports.reports import Scope
+from exports.reports import ReportScope
 
 
 class MonthOutreach(msgspec.Struct):
@@ -22,7 +22,7 @@ class MonthOutreach(msgspec.Struct):
     app_installs: int
 
 
-async def outreach_by_month(scope: Scope) -> list[MonthOutreach]:
+async def outreach_by_month(scope: ReportScope) -> list[MonthOutreach]:
     """Attendees and anti-fraud app installs per month of the occurrence (China time)."""
     query = Attendance.select(
         Attendance.occurrence_start, Attendance.headcount, Attendance.app_installs
