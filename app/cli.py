@@ -37,11 +37,12 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
+@click.option("--port", envvar="PORT", default=8000, type=int, show_default=True)
 @click.option("--reload", is_flag=True, help="Restart on code changes (development).")
 @click.option(
     "--workers",
-    default=lambda: int(os.environ.get("FANGZHA_WORKERS", "1")),
+    envvar="FANGZHA_WORKERS",
+    default=1,
     type=click.IntRange(1, 64),
     help="Worker processes sharing the port (production: about one per CPU core).",
 )
@@ -256,6 +257,7 @@ def users() -> None:
 @click.option("--display-name", default=None)
 @click.option(
     "--password",
+    envvar="FANGZHA_NEW_PASSWORD",
     default=None,
     help="Read from FANGZHA_NEW_PASSWORD or prompted when not given.",
 )
@@ -263,10 +265,9 @@ def users_create(
     username: str, role: str, branch_code: str, display_name: str | None, password: str | None
 ) -> None:
     """Create a user account."""
-    password = password or os.environ.get("FANGZHA_NEW_PASSWORD")
     if not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    from app.demo.accounts import create_user_by_branch_code
+    from accounts.cli_accounts import create_user_by_branch_code
 
     try:
         user = _run(create_user_by_branch_code(username, password, role, branch_code, display_name))
@@ -283,7 +284,7 @@ def users_ensure_admin() -> None:
 
 
 def _ensure_admin(quiet_when_impossible: bool) -> None:
-    from app.demo.accounts import ensure_admin
+    from accounts.cli_accounts import ensure_admin
 
     password = os.environ.get("FANGZHA_ADMIN_PASSWORD") or None
     try:

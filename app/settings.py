@@ -13,6 +13,7 @@ from accounts.login_throttle import LoginLimits
 from accounts.passwords import DEFAULT_CONCURRENCY
 from app.server_secret import secret_key
 from core.urls import host_name
+from events.ics_fetch import FetchLimits
 
 # The same default as piccolo_conf.py: the data folder holds the database and the key.
 DEFAULT_SQLITE_PATH = "data/fangzha.sqlite"
@@ -28,6 +29,15 @@ def _flag(name: str) -> bool:
 
 def _number(name: str, default: int) -> int:
     return int(os.environ.get(name, str(default)))
+
+
+def _positive(name: str, default: float) -> float:
+    """A positive number, or the default when unset or not one."""
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 
 def _networks(name: str) -> tuple[Network, ...]:
@@ -87,8 +97,8 @@ class Settings:
     debug: bool
     # JSON bodies are small; uploads (CSV, .ics) get their own larger limit.
     max_body_bytes: int
-    max_upload_bytes: int
-    allow_private_fetch: bool
+    # Calendar imports by address: time and size, and whether private addresses may be fetched.
+    fetch_limits: FetchLimits
     # The address the public reaches us at; https here turns on HSTS.
     public_url: str
     # Keys the private calendar addresses; the same in every worker and across restarts.
@@ -114,8 +124,11 @@ class Settings:
         return cls(
             debug=_flag("FANGZHA_DEBUG"),
             max_body_bytes=_number("FANGZHA_MAX_BODY_BYTES", 1024 * 1024),
-            max_upload_bytes=_number("FANGZHA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
-            allow_private_fetch=_flag("FANGZHA_ALLOW_PRIVATE_FETCH"),
+            fetch_limits=FetchLimits(
+                timeout_seconds=_positive("FANGZHA_FETCH_TIMEOUT_SECONDS", 10.0),
+                max_bytes=int(_positive("FANGZHA_FETCH_MAX_BYTES", 5 * 1024 * 1024)),
+                allow_private=_flag("FANGZHA_ALLOW_PRIVATE_FETCH"),
+            ),
             public_url=public_url,
             secret_key=secret_key(
                 os.environ.get("FANGZHA_SECRET_KEY", "").strip(), data_dir / SECRET_KEY_FILE

@@ -7,8 +7,7 @@ from typing import Any
 from accounts.caller import Caller
 from core.errors import Unprocessable
 from core.transactions import hold, lock_key, write_transaction
-from events.conflicts import schedule_of
-from events.event_rows import visible_row
+from events.event_rows import schedule_of, visible_row
 from events.history import diff, record_attendance_change
 from events.recurrence import RecurrenceError, is_occurrence, local_iso, utc_instant
 from events.schemas import AttendanceIn, AttendanceOut

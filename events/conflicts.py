@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from events.event_rows import schedule_of as schedule_of  # also imported from here
+from events.event_rows import schedule_of
 from events.occurrence_windows import Span, occurrences_beyond_table, overlapping
 from events.recurrence import Schedule, occurrences
 from events.tables import Event, Occurrence

@@ -7,7 +7,6 @@ reach an internal host); each redirect is checked again.
 
 import asyncio
 import ipaddress
-import os
 import socket
 import ssl
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -27,26 +26,11 @@ MAX_REDIRECTS = 3
 
 @dataclass(frozen=True)
 class FetchLimits:
-    timeout_seconds: float
-    max_bytes: int
-    allow_private: bool
+    """How long and how much a fetch may take (app/settings.py reads them at start-up)."""
 
-    @classmethod
-    def from_env(cls, allow_private: bool) -> "FetchLimits":
-        flag = os.environ.get("FANGZHA_ALLOW_PRIVATE_FETCH", "").strip().lower()
-        return cls(
-            timeout_seconds=_number("FANGZHA_FETCH_TIMEOUT_SECONDS", 10.0),
-            max_bytes=int(_number("FANGZHA_FETCH_MAX_BYTES", 5 * 1024 * 1024)),
-            allow_private=allow_private or flag in {"1", "true", "yes", "on"},
-        )
-
-
-def _number(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value > 0 else default
+    timeout_seconds: float = 10.0
+    max_bytes: int = 5 * 1024 * 1024
+    allow_private: bool = False
 
 
 async def _public_address(host: str, port: int, allow_private: bool) -> str:

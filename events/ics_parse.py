@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from core.errors import DomainError, Unprocessable
+from core.home_zone import HOME_ZONE_NAME
 from events.recurrence import UTC_NAMES, RecurrenceError, check_zone, zone_of
 from events.schemas import CalendarRowError, Kind
 
-DEFAULT_ZONE = "Asia/Shanghai"
+DEFAULT_ZONE = HOME_ZONE_NAME
 MAX_EVENTS = 2000
 KINDS = frozenset(get_args(Kind))
 # Longer texts are cut to what the API stores rather than refusing the calendar.

@@ -1,6 +1,5 @@
 """HTTP surface of calendar import: an address or an uploaded .ics → draft events."""
 
-import os
 from typing import Annotated, Any
 
 import msgspec
@@ -17,7 +16,8 @@ from events.ics_import import CalendarImportRejectedError, import_calendar
 from events.schemas import CalendarImportRejection, CalendarImportResult
 
 # Multipart uploads need more room than JSON bodies; the .ics itself is limited below.
-_UPLOAD_LIMIT = int(os.environ.get("FANGZHA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# The multipart body around an .ics file; the file itself is held to FetchLimits.max_bytes.
+_UPLOAD_LIMIT = 32 * 1024 * 1024
 
 
 # The .ics itself as the body (curl --data-binary @events.ics -H "Content-Type: text/calendar").
@@ -93,8 +93,7 @@ async def import_calendar_file(
     """Import a calendar (JSON `{url}` or a multipart `file`) as drafts, deduplicated by UID."""
     caller = caller_of(request)
     assert caller is not None, "guarded by requires_coordinator"
-    settings = request.app.state.get("settings")
-    limits = FetchLimits.from_env(bool(getattr(settings, "allow_private_fetch", False)))
+    limits: FetchLimits = getattr(request.app.state.get("settings"), "fetch_limits", FetchLimits())
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         form = await request.form()

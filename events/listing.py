@@ -58,7 +58,8 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped.lower()}%"
 
 
-async def _where(caller: Caller | None, f: EventFilter) -> list[Any]:
+async def event_clauses(caller: Caller | None, f: EventFilter) -> list[Any]:
+    """The list's filters as where-clauses, visibility first (the list and exports share them)."""
     clauses: list[Any] = []
     visible = await visible_events(caller)
     if visible is not None:
@@ -101,7 +102,7 @@ def _text_clause(q: str) -> Any:
 async def list_events(
     caller: Caller | None, f: EventFilter, limit: int, offset: int
 ) -> tuple[list[EventOut], int]:
-    clauses = await _where(caller, f)
+    clauses = await event_clauses(caller, f)
     query = Event.select(*COLUMNS).order_by(Event.starts_at).order_by(Event.id)
     count = Event.count()
     for clause in clauses:
@@ -194,7 +195,9 @@ async def list_occurrences(
     )
     count = Occurrence.count().where(*clauses)
     try:
-        beyond = await occurrences_beyond_table(COLUMNS, await _where(caller, f), f.start, f.end)
+        beyond = await occurrences_beyond_table(
+            COLUMNS, await event_clauses(caller, f), f.start, f.end
+        )
     except RecurrenceError as exc:
         raise Unprocessable(
             "More than {limit} occurrences fall in this window; choose a shorter one or filter "

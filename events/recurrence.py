@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.rrule import rrule, rrulestr
 
 from core.errors import DomainError
+from core.home_zone import HOME_ZONE_NAME
 
 MAX_COUNT = 1000
 MAX_INTERVAL = 1000
@@ -245,7 +246,7 @@ class Schedule:
 
     starts_at: datetime
     ends_at: datetime
-    timezone: str = "Asia/Shanghai"
+    timezone: str = HOME_ZONE_NAME
     rrule: str | None = None
     exdates: frozenset[datetime] = field(default_factory=frozenset)
 

@@ -22,14 +22,13 @@ from core.transactions import hold, lock_key, write_transaction
 from events.campaigns import campaign_key, require_campaign_for_event
 from events.clashes import booking_keys, refuse_clashes
 from events.conflicts import Booking
-from events.event_rows import COLUMNS, exdates_of, to_event_out, visible_row
+from events.event_rows import COLUMNS, exdates_of, schedule_of, to_event_out, visible_row
 from events.history import diff, event_fields, record_event_change
 from events.occurrence_writes import keep_occurrences_in_step
 from events.recurrence import (
     EARLIEST,
     LATEST,
     RecurrenceError,
-    Schedule,
     check_schedule,
     local_iso,
     normalise_rrule,
@@ -72,16 +71,6 @@ SCHEDULING = (
 )
 
 
-def _state_schedule(state: dict[str, Any]) -> Schedule:
-    return Schedule(
-        starts_at=state["starts_at"],
-        ends_at=state["ends_at"],
-        timezone=state["timezone"],
-        rrule=state["rrule"],
-        exdates=frozenset(datetime.fromisoformat(x) for x in json.loads(state["exdates"])),
-    )
-
-
 def _check_times(state: dict[str, Any]) -> None:
     starts, ends = state["starts_at"], state["ends_at"]
     if ends <= starts:
@@ -110,7 +99,7 @@ def _normalise_rule(state: dict[str, Any]) -> None:
     rule = state["rrule"]
     try:
         state["rrule"] = normalise_rrule(rule) if rule and rule.strip() else None
-        check_schedule(_state_schedule({**state, "exdates": "[]"}))
+        check_schedule(schedule_of({**state, "exdates": "[]"}))
     except RecurrenceError as exc:
         raise Unprocessable.because(exc) from exc
 
@@ -122,7 +111,7 @@ def _exdates_json(state: dict[str, Any], wanted: list[datetime], strict: bool) -
             raise Unprocessable("exdates apply only to repeating events (set rrule).")
         return "[]"
     wanted = [_utc(instant, "exdate") for instant in wanted]
-    schedule = _state_schedule({**state, "exdates": "[]"})
+    schedule = schedule_of({**state, "exdates": "[]"})
     # One expansion for the whole list: a thousand exdates stay cheap.
     starts = starts_until(schedule, max(wanted)) if wanted else set()
     kept: set[datetime] = set()
@@ -155,7 +144,7 @@ async def _require_campaign(caller: Caller, campaign_id: int | None) -> None:
 
 
 def _booking(state: dict[str, Any]) -> Booking:
-    return Booking(_state_schedule(state), state["branch"], state["venue_name"], state["host"])
+    return Booking(schedule_of(state), state["branch"], state["venue_name"], state["host"])
 
 
 def uid_key(uid: str) -> int:

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from core.changes import Changes
+from core.home_zone import HOME_ZONE_NAME
 from core.pagination import Page, schema_name
 
 Id = Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
@@ -136,7 +137,7 @@ class EventCreate(msgspec.Struct, forbid_unknown_fields=True):
     branch_id: Id | None = None
     campaign_id: Id | None = None
     venue: Venue = msgspec.field(default_factory=Venue)
-    timezone: ZoneName = "Asia/Shanghai"
+    timezone: ZoneName = HOME_ZONE_NAME
     rrule: RuleText | None = None
     exdates: Annotated[list[Instant], msgspec.Meta(max_length=1000)] = msgspec.field(
         default_factory=list

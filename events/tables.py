@@ -14,6 +14,7 @@ from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from accounts.tables import Branch, User
+from core.home_zone import HOME_ZONE_NAME
 
 
 class Campaign(Table, tablename="campaign"):
@@ -49,7 +50,7 @@ class Event(Table, tablename="event"):
     # Instant the last occurrence ends; NULL for rules without an end.
     # Lets window queries skip finished series without expanding them.
     series_ends_at = Timestamptz(null=True, default=None, index=True)
-    timezone = Varchar(length=64, default="Asia/Shanghai")
+    timezone = Varchar(length=64, default=HOME_ZONE_NAME)
     rrule = Text(null=True, default=None)
     exdates = Text(default="[]")  # JSON list of ISO-8601 UTC instants
     capacity = Integer(null=True, default=None)

@@ -19,7 +19,7 @@ from interceptions.csv_columns import (
     GUARDED_COLUMNS,
     STATUS_LABELS,
 )
-from interceptions.views import DISPLAY_ZONE
+from interceptions.display import DISPLAY_ZONE
 
 
 def _key(name: str) -> Callable[[Row], Value]:

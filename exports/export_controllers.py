@@ -44,9 +44,9 @@ from exports.report_sql import one_snapshot
 from exports.spreadsheet import CSV_TYPE, XLSX_TYPE, FileFormat, Sheet, attachment
 from exports.xlsx_file import xlsx_chunks
 from interceptions.csv_limits import too_large
+from interceptions.display import DISPLAY_ZONE
 from interceptions.filters import interception_filters
 from interceptions.queries import Filters
-from interceptions.views import DISPLAY_ZONE
 
 _MEDIA_TYPES: dict[FileFormat, str] = {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 

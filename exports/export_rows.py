@@ -21,12 +21,12 @@ from accounts.caller import Caller
 from accounts.scoping import subtree_ids_by_code, visible_branch_ids, within
 from core.errors import Unprocessable
 from events.event_rows import COLUMNS as EVENT_COLUMNS
-from events.listing import EventFilter, _where
+from events.listing import EventFilter, event_clauses
 from events.tables import Attendance, Event
 from exports.spreadsheet import Row
+from interceptions.display import COLUMNS as INTERCEPTION_COLUMNS
 from interceptions.queries import Filters
 from interceptions.tables import Interception
-from interceptions.views import COLUMNS as INTERCEPTION_COLUMNS
 
 PAGE_ROWS = 2_000
 
@@ -72,7 +72,7 @@ def _filtered(select: Callable[[], Select], clauses: list[Any]) -> Callable[[], 
 
 
 async def event_pages(caller: Caller, f: EventFilter) -> Pages:
-    clauses = await _where(caller, f)
+    clauses = await event_clauses(caller, f)
     own = within(Event.branch, await visible_branch_ids(caller))
     if own is not None:
         clauses.append(own)

@@ -16,7 +16,7 @@ from exports.feed_events import (
     require_campaign,
 )
 from exports.feed_filters import FeedFilters
-from exports.feed_scope import Scope
+from exports.feed_scope import FeedScope
 from exports.feed_signal import Signal
 from exports.feed_window import Window
 from exports.ical import CalendarEvent, assemble, calendar_shell, event_bytes, zones_used
@@ -66,7 +66,7 @@ class ChunkStore:
         return data
 
 
-def feed_name(scope: Scope, branch: str | None) -> str:
+def feed_name(scope: FeedScope, branch: str | None) -> str:
     name = FEED_NAME
     if branch:
         name = f"{name} · {branch}"
@@ -113,7 +113,7 @@ def _assemble(
 
 async def build_feed(
     chunks: ChunkStore,
-    scope: Scope,
+    scope: FeedScope,
     filters: FeedFilters,
     base_url: str,
     signal: Signal,

@@ -18,7 +18,7 @@ from typing import Any
 from core.metrics import feed_cache_hits, feed_cache_misses
 from exports.feed_build import ChunkStore, Feed, build_event_file, build_feed
 from exports.feed_filters import FeedFilters
-from exports.feed_scope import Scope
+from exports.feed_scope import FeedScope
 from exports.feed_signal import SignalReader
 
 _MAX_FEEDS = 256
@@ -83,7 +83,7 @@ async def _cached(
 
 
 async def feed_for(
-    cache: FeedCache, scope: Scope, filters: FeedFilters, base_url: str, now: datetime
+    cache: FeedCache, scope: FeedScope, filters: FeedFilters, base_url: str, now: datetime
 ) -> Feed:
     """The feed from cache while the version and the day stand, else rebuilt."""
     filters.validate()

@@ -7,7 +7,7 @@ from accounts.tables import Branch
 from core.errors import NotFound
 from events.tables import Campaign, Event
 from exports.feed_filters import FeedFilters
-from exports.feed_scope import Scope
+from exports.feed_scope import FeedScope
 from exports.feed_window import Window
 from exports.ical import CalendarEvent
 
@@ -81,7 +81,7 @@ async def require_campaign(filters: FeedFilters) -> None:
 
 
 def _where(
-    scope: Scope, filters: FeedFilters, branch_ids: tuple[int, ...] | None, window: Window
+    scope: FeedScope, filters: FeedFilters, branch_ids: tuple[int, ...] | None, window: Window
 ) -> list[Any]:
     clauses: list[Any] = [window.clause()]
     public = Event.visibility == "public"
@@ -108,7 +108,7 @@ def _where(
 
 
 async def read_feed_events(
-    scope: Scope, filters: FeedFilters, branch_ids: tuple[int, ...] | None, window: Window
+    scope: FeedScope, filters: FeedFilters, branch_ids: tuple[int, ...] | None, window: Window
 ) -> list[CalendarEvent]:
     """The events a feed holds in this window, by start then id."""
     query = Event.select(*_COLUMNS).where(*_where(scope, filters, branch_ids, window))

@@ -9,17 +9,17 @@ from core.errors import NotFound
 
 
 @dataclass(frozen=True)
-class Scope:
+class FeedScope:
     """Which internal events a feed may show, besides every public one."""
 
     internal_branch_ids: tuple[int, ...] | None = ()  # None: every branch (admin)
     owner: str = ""  # display name of the private feed's user
 
 
-PUBLIC = Scope()
+PUBLIC = FeedScope()
 
 
-async def private_scope(token: str) -> Scope:
+async def private_scope(token: str) -> FeedScope:
     """The scope of a private feed token; unknown, rotated or inactive → 404.
 
     Read on every request, never cached: a rotated token or a deactivated user
@@ -33,6 +33,6 @@ async def private_scope(token: str) -> Scope:
     if row is None:
         raise NotFound("Calendar", "at this address")
     if row["role"] == "admin":
-        return Scope(internal_branch_ids=None, owner=row["display_name"])
+        return FeedScope(internal_branch_ids=None, owner=row["display_name"])
     ids = await subtree_ids_of_path(row["branch.path"])
-    return Scope(internal_branch_ids=tuple(sorted(ids)), owner=row["display_name"])
+    return FeedScope(internal_branch_ids=tuple(sorted(ids)), owner=row["display_name"])

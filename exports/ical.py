@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, vDuration, vRecur, vText, vUri
 from icalendar import Event as VEvent
 
+from core.home_zone import HOME_ZONE_NAME
 from exports.vtimezone import vtimezone_or_fallback
 
 PRODID = "-//Fangzha//Anti-fraud education events//ZH"
-DEFAULT_TIMEZONE = "Asia/Shanghai"
+DEFAULT_TIMEZONE = HOME_ZONE_NAME
 # How often clients should poll: short enough that a cancelled lecture vanishes
 # the same morning, cheap for us because unchanged polls are answered from cache.
 REFRESH_INTERVAL = timedelta(hours=1)

@@ -55,7 +55,7 @@ IMPACT = Sheet(
 )
 
 
-async def impact_pages(scope: reports.Scope, sort: str) -> Pages:
+async def impact_pages(scope: reports.ReportScope, sort: str) -> Pages:
     """Every event of the report, PAGE_ROWS at a time, in the report's order."""
     offset = 0
     while True:

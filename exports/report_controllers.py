@@ -52,7 +52,7 @@ async def report_filters(
     return ReportFilters(window.start, window.end, branch, campaign)
 
 
-async def report_scope(caller: Caller, filters: ReportFilters) -> reports.Scope:
+async def report_scope(caller: Caller, filters: ReportFilters) -> reports.ReportScope:
     branch, campaign = filters.branch, filters.campaign
     branch_ids = await visible_branch_ids(caller)
     if branch:
@@ -60,7 +60,7 @@ async def report_scope(caller: Caller, filters: ReportFilters) -> reports.Scope:
         if subtree is None:
             raise Unprocessable("There is no branch with code {branch}.", branch=branch)
         branch_ids = subtree if branch_ids is None else [b for b in subtree if b in branch_ids]
-    return reports.Scope(
+    return reports.ReportScope(
         branch_ids=branch_ids, campaign_id=campaign, start=filters.start, end=filters.end
     )
 
@@ -76,7 +76,9 @@ class ReportController(Controller):
         """A campaign's goals against what its events achieved in the caller's subtree."""
         caller = signed_in(request)
         campaign = await get_campaign(caller, campaign_id)
-        scope = reports.Scope(branch_ids=await visible_branch_ids(caller), campaign_id=campaign_id)
+        scope = reports.ReportScope(
+            branch_ids=await visible_branch_ids(caller), campaign_id=campaign_id
+        )
         return await reports.campaign_progress(scope, campaign.goals)
 
     @get("/reports/summary", operation_id="reportSummary")
@@ -93,7 +95,9 @@ class ReportController(Controller):
         async with one_snapshot():
             scope = await report_scope(signed_in(request), filters)
             if compare and scope.end is None:
-                scope = reports.Scope(scope.branch_ids, scope.campaign_id, scope.start, utcnow())
+                scope = reports.ReportScope(
+                    scope.branch_ids, scope.campaign_id, scope.start, utcnow()
+                )
             return await reports.summary(scope, compare_previous_year=compare == "previous_year")
 
     @get("/reports/events", operation_id="reportEvents")

@@ -3,13 +3,14 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
+from core.home_zone import HOME_ZONE, HOME_ZONE_NAME
+
 # Head office counts months and years in China time.
-REPORT_ZONE = ZoneInfo("Asia/Shanghai")
+REPORT_ZONE = HOME_ZONE
 # An event is held unless it is a draft or cancelled; a rejected interception is never
 # counted. Both are written as exclusions: an equality on status would lead SQLite,
 # which keeps no statistics, to walk the status index instead of the time range.
@@ -38,7 +39,7 @@ def in_list(column: str, values: list[Any] | tuple[Any, ...]) -> tuple[str, list
 def month_of(column: str) -> str:
     """The China-time month ('2025-03') of a timestamp column, in SQL."""
     if on_postgres():
-        return f"to_char({column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
+        return f"to_char({column} AT TIME ZONE '{HOME_ZONE_NAME}', 'YYYY-MM')"
     # China has kept UTC+8 without daylight saving since 1991.
     return f"strftime('%Y-%m', {column}, '+8 hours')"
 

@@ -29,7 +29,7 @@ from exports.report_windows import previous_period
 
 
 @dataclass(frozen=True)
-class Scope:
+class ReportScope:
     """What a figure covers. branch_ids None means every branch; end is exclusive."""
 
     branch_ids: list[int] | None
@@ -138,7 +138,7 @@ def _rows(row: type[R], name: str, grouped: dict[str, Counted]) -> list[R]:
     return [row(**{name: key, **_totals(values)}) for key, values in sorted(grouped.items())]
 
 
-async def figures(scope: Scope) -> Figures:
+async def figures(scope: ReportScope) -> Figures:
     """Everything the summary shows for one window, aggregated in SQL from one snapshot."""
     async with one_snapshot():
         held = await held_occurrences(scope.held())
@@ -175,7 +175,7 @@ async def figures(scope: Scope) -> Figures:
     )
 
 
-async def summary(scope: Scope, compare_previous_year: bool = False) -> Summary:
+async def summary(scope: ReportScope, compare_previous_year: bool = False) -> Summary:
     """The summary report; the dashboard shows the same object."""
     current = await figures(scope)
     if not compare_previous_year:
@@ -185,7 +185,7 @@ async def summary(scope: Scope, compare_previous_year: bool = False) -> Summary:
             "compare=previous_year needs a window: give `from` (and `to`, or the window ends now)."
         )
     start, end = previous_period(scope.start, scope.end)
-    before = await figures(Scope(scope.branch_ids, scope.campaign_id, start, end))
+    before = await figures(ReportScope(scope.branch_ids, scope.campaign_id, start, end))
     return Summary(**msgspec.structs.asdict(current), previous=before)
 
 
@@ -221,7 +221,7 @@ def _percent(actual: int, goal: int | None) -> float | None:
     return round(actual * 100 / goal, 1)
 
 
-async def campaign_progress(scope: Scope, goals: Goals) -> Progress:
+async def campaign_progress(scope: ReportScope, goals: Goals) -> Progress:
     """Goals against actuals; interceptions are those attributed to the campaign's events."""
     async with one_snapshot():
         occurred = await held_occurrences(scope.held(), attendance=True)
@@ -272,7 +272,7 @@ def per_attendee(fen: int, people: int) -> str | None:
 
 
 async def event_impact(
-    scope: Scope, sort: str, limit: int, offset: int
+    scope: ReportScope, sort: str, limit: int, offset: int
 ) -> tuple[list[EventImpact], int]:
     """Per event: occurrences held, attendance, attributed interceptions and money saved."""
     async with one_snapshot():

@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from exports.spreadsheet import Column, Kind, Row, Sheet
-from interceptions.views import DISPLAY_ZONE
+from interceptions.display import DISPLAY_ZONE
 
 # Data rows a sheet holds: Excel's 1,048,576 rows less the header and the totals row.
 SHEET_DATA_ROWS = 1_048_576 - 2

@@ -18,8 +18,8 @@ from interceptions.editing import update_interception
 from interceptions.filters import interception_filters
 from interceptions.history import history_of
 from interceptions.import_controllers import ImportController
-from interceptions.logging_service import create_interception
 from interceptions.queries import Filters, get_interception, list_interceptions
+from interceptions.recording import create_interception
 from interceptions.review import Verdict, review_interception
 from interceptions.schemas import (
     InterceptionCreate,

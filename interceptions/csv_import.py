@@ -27,8 +27,8 @@ from core.clock import utcnow
 from interceptions.csv_reading import RecordReader, detect_encoding, map_header
 from interceptions.csv_rows import TEXT_LIMITS, Lookups, cell, check_row, is_id
 from interceptions.import_writing import NEW_ROW_COLUMNS, PreparedRow, store_prepared
-from interceptions.logging_service import creation_changes
 from interceptions.masking import mask_fields
+from interceptions.recording import creation_changes
 from interceptions.rules import events_by_id
 from interceptions.schemas import (
     InterceptionImportResult,

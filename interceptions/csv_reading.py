@@ -10,7 +10,7 @@ from typing import BinaryIO
 from core.errors import Unprocessable
 from interceptions import csv_limits
 from interceptions.csv_columns import IMPORT_COLUMNS, REQUIRED_COLUMNS, column_for
-from interceptions.views import DISPLAY_ZONE
+from interceptions.display import DISPLAY_ZONE
 
 _MAX_CELL = 100_000
 _SCAN = 1024 * 1024

@@ -11,6 +11,7 @@ from accounts.scoping import visible_branch_ids
 from core.clock import utcnow
 from core.errors import Forbidden
 from core.transactions import write_transaction
+from interceptions.display import EDITABLE, api_value, masked_of, to_out
 from interceptions.history import record_change
 from interceptions.masking import mask_fields
 from interceptions.queries import load_visible_row, row_by_id
@@ -25,7 +26,6 @@ from interceptions.rules import (
 )
 from interceptions.schemas import InterceptionOut, InterceptionUpdate
 from interceptions.tables import Interception
-from interceptions.views import EDITABLE, api_value, masked_of, to_out
 
 _PLAIN = ("channel", "fraud_type", "victim_age_band")
 _TEXTS = ("description", "attribution_note", "police_case_no", "review_note")

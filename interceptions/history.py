@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import Any
 
 from accounts.caller import Caller
+from interceptions.display import show_time
 from interceptions.queries import load_row
 from interceptions.schemas import InterceptionHistoryItem
 from interceptions.tables import InterceptionChange
-from interceptions.views import show_time
 
 
 def change_row(

@@ -9,9 +9,9 @@ from piccolo.engine.postgres import PostgresEngine
 from accounts.caller import Caller
 from accounts.scoping import visible_branch_ids, within
 from core.errors import NotFound
+from interceptions.display import COLUMNS, to_out
 from interceptions.schemas import InterceptionOut
 from interceptions.tables import Interception
-from interceptions.views import COLUMNS, to_out
 
 
 async def load_row(caller: Caller, interception_id: int) -> dict[str, Any]:

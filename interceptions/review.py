@@ -12,12 +12,12 @@ from accounts.scoping import visible_branch_ids
 from core.clock import utcnow
 from core.errors import Conflict, Forbidden
 from core.transactions import write_transaction
+from interceptions.display import masked_of, to_out
 from interceptions.history import record_change
 from interceptions.masking import mask_text
 from interceptions.queries import load_visible_row, row_by_id
 from interceptions.schemas import InterceptionOut
 from interceptions.tables import Interception, InterceptionChange
-from interceptions.views import masked_of, to_out
 
 Verdict = Literal["verified", "rejected"]
 _ACTION = {"verified": "verify", "rejected": "reject"}

@@ -389,3 +389,14 @@ def test_serve_on_the_network_without_the_demo(cli_env):
     fangzha(cli_env, "migrate")
     _, process = start_server(cli_env, "--host", EVERY_INTERFACE)
     stop_server(process)
+
+
+def test_fetch_limits_are_read_from_the_environment_once(monkeypatch):
+    from app.settings import Settings
+
+    monkeypatch.setenv("FANGZHA_ALLOW_PRIVATE_FETCH", "1")
+    monkeypatch.setenv("FANGZHA_FETCH_TIMEOUT_SECONDS", "0.5")
+    monkeypatch.setenv("FANGZHA_FETCH_MAX_BYTES", "not a number")
+    limits = Settings.from_env().fetch_limits
+    assert (limits.allow_private, limits.timeout_seconds) == (True, 0.5)
+    assert limits.max_bytes == 5 * 1024 * 1024  # a value that is not a number keeps the default

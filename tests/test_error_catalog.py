@@ -65,23 +65,29 @@ def _request_fields(app: Litestar) -> set[str]:
                 for inner in _types_in(info.type):
                     struct_fields(inner)
 
+    def parameters(handler: object, signature: object) -> None:
+        dependencies = handler.resolve_dependencies()  # type: ignore[attr-defined]
+        for name, definition in signature.parameters.items():  # type: ignore[attr-defined]
+            if name in {"request", "self", "state", "scope", "socket", "headers", "cookies"}:
+                continue
+            if name == "data":
+                for inner in _types_in(definition.annotation):
+                    struct_fields(inner)
+                continue
+            kwarg = definition.kwarg_definition
+            if kwarg is not None and getattr(kwarg, "header", None):
+                continue
+            if name in dependencies:
+                # A filter set shared as a dependency: its own parameters.
+                parameters(handler, dependencies[name].parsed_fn_signature)
+                continue
+            names.add(getattr(kwarg, "name", None) or name)
+
     for route in app.routes:
         if not route.path.startswith("/api"):
             continue
         for handler in getattr(route, "route_handlers", []):
-            for name, definition in handler.parsed_fn_signature.parameters.items():
-                if name in {"request", "self", "state", "scope", "socket", "headers", "cookies"}:
-                    continue
-                if name == "data":
-                    for inner in _types_in(definition.annotation):
-                        struct_fields(inner)
-                    continue
-                kwarg = definition.kwarg_definition
-                if kwarg is not None and getattr(kwarg, "header", None):
-                    continue
-                if name in handler.resolve_dependencies():
-                    continue
-                names.add(getattr(kwarg, "name", None) or name)
+            parameters(handler, handler.parsed_fn_signature)
     return names
 
 

@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from accounts.feed_version import bump_feed_version
 from accounts.passwords import make_password_hash
@@ -15,13 +14,14 @@ from app.demo.outreach import load_outreach
 from app.demo.password import DemoPassword, new_demo_password
 from app.demo.tables import DemoAccount
 from core.clock import utcnow
+from core.home_zone import HOME_ZONE, HOME_ZONE_NAME
 from core.money import parse_amount
 from core.transactions import write_transaction
 from events.recurrence import series_ends_at
 from events.tables import Attendance, Campaign, Event
 from interceptions.tables import Interception, InterceptionChange
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI = HOME_ZONE
 
 
 def _local(text: str) -> datetime:
@@ -174,8 +174,8 @@ async def _events(
                 venue_type=venue[2],
                 starts_at=start,
                 ends_at=start + duration,
-                series_ends_at=series_ends_at(start, start + duration, "Asia/Shanghai", rule),
-                timezone="Asia/Shanghai",
+                series_ends_at=series_ends_at(start, start + duration, HOME_ZONE_NAME, rule),
+                timezone=HOME_ZONE_NAME,
                 rrule=rule,
                 exdates="[]",
                 capacity=80,

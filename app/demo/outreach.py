@@ -10,16 +10,16 @@ Lanping 26 × 50.0 km. The visits in town are not remote.
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from accounts.tables import Branch, User
 from core.clock import utcnow
+from core.home_zone import HOME_ZONE, HOME_ZONE_NAME
 from events.occurrence_upkeep import fill_missing_occurrences
 from events.recurrence import series_ends_at
 from events.tables import Event
 from events.travel import parse_km
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI = HOME_ZONE
 
 SERIES: list[dict[str, Any]] = [
     {
@@ -109,8 +109,8 @@ async def load_outreach() -> None:
                 venue_type=series["venue"][2],
                 starts_at=start,
                 ends_at=end,
-                series_ends_at=series_ends_at(start, end, "Asia/Shanghai", series["rrule"]),
-                timezone="Asia/Shanghai",
+                series_ends_at=series_ends_at(start, end, HOME_ZONE_NAME, series["rrule"]),
+                timezone=HOME_ZONE_NAME,
                 rrule=series["rrule"],
                 exdates=json.dumps(
                     [_local(x).astimezone(UTC).isoformat() for x in series["exdates"]]

@@ -4,7 +4,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request, get
@@ -18,12 +17,13 @@ from app.pages import formatting, labels
 from app.pages.rendering import page
 from app.pages.sign_in import sign_in_redirect
 from core.clock import utcnow
+from core.home_zone import HOME_ZONE
 from events.campaigns import list_campaigns
-from exports.reports import Scope, Summary, event_impact, summary
+from exports.reports import ReportScope, Summary, event_impact, summary
 from interceptions.csv_columns import AGE_BAND_LABELS, FRAUD_TYPE_LABELS
 
 # Head office reports by the Beijing calendar year.
-REPORT_ZONE = ZoneInfo("Asia/Shanghai")
+REPORT_ZONE = HOME_ZONE
 TOP_EVENTS = 10
 TOP_SORT = "-amount_saved"
 EXPORTS = ("events", "attendance", "interceptions")
@@ -107,7 +107,7 @@ class DashboardPage(Controller):
             return sign_in_redirect(request)
         locale = negotiate(request)
         year = year or utcnow().astimezone(REPORT_ZONE).year
-        scope = Scope(
+        scope = ReportScope(
             branch_ids=await visible_branch_ids(caller),
             campaign_id=campaign,
             start=datetime(year, 1, 1, tzinfo=REPORT_ZONE),

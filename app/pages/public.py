@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from litestar import Controller, Request, get
 from litestar.params import FromPath, QueryParameter
@@ -28,6 +27,7 @@ from app.pages.public_schedule import (
 )
 from core.clock import utcnow
 from core.errors import NotFound, Unprocessable
+from core.home_zone import HOME_ZONE
 from core.urls import public_base_url
 from events.listing import EventFilter, list_events, list_occurrences
 from events.schedule import get_event
@@ -35,7 +35,6 @@ from exports.feed_filters import AUDIENCES, KINDS, FeedFilters
 from exports.qr import qr_inline
 from exports.subscribe_links import subscribe_links
 
-HOME_ZONE = ZoneInfo("Asia/Shanghai")
 # A public list looks this far ahead and back; pages stay small on a village phone.
 AHEAD = timedelta(days=92)
 PAST = timedelta(days=92)

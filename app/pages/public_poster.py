@@ -14,11 +14,12 @@ from litestar.response import Template
 from accounts.branches import branch_by_code
 from accounts.schemas import BranchOut
 from app.i18n import html_lang, negotiate, translations
-from app.pages.public import HOME_ZONE, Choice, listed_events
+from app.pages.public import Choice, listed_events
 from app.pages.public_rendering import BANK_HOTLINE, HOTLINE, helpers, problem_page, translate
 from app.pages.public_schedule import repeat_words
 from app.pages.rendering import page
 from core.clock import utcnow
+from core.home_zone import HOME_ZONE
 from core.urls import public_base_url
 from exports.feed_filters import FeedFilters
 from exports.qr import qr_inline

@@ -26,7 +26,7 @@ def real_now() -> datetime:
 
 async def load(client: httpx.AsyncClient) -> dict[str, str]:
     """Loads the demo now (whatever the clock says) and signs the admin in."""
-    from app.demo.accounts import ensure_admin
+    from accounts.cli_accounts import ensure_admin
     from app.demo.load import load_demo
 
     loaded = await load_demo()

@@ -49,10 +49,15 @@ def server() -> Iterator[tuple[str, dict]]:
 
 
 @pytest.fixture
-def private_fetch(monkeypatch):
-    monkeypatch.setenv("FANGZHA_ALLOW_PRIVATE_FETCH", "1")
-    monkeypatch.setenv("FANGZHA_FETCH_TIMEOUT_SECONDS", "0.5")
-    monkeypatch.setenv("FANGZHA_FETCH_MAX_BYTES", "200000")
+def private_fetch(app):
+    """The settings FANGZHA_ALLOW_PRIVATE_FETCH=1, FANGZHA_FETCH_TIMEOUT_SECONDS=0.5 and
+    FANGZHA_FETCH_MAX_BYTES=200000 give (settings are read once, when the app starts)."""
+    from dataclasses import replace
+
+    from events.ics_fetch import FetchLimits
+
+    limits = FetchLimits(timeout_seconds=0.5, max_bytes=200_000, allow_private=True)
+    app.state["settings"] = replace(app.state["settings"], fetch_limits=limits)
 
 
 def stamp(moment: datetime) -> str:

@@ -4,7 +4,7 @@ from tests.fixtures import PASSWORD
 
 
 async def test_demo_2025_summary_matches_the_article(client):
-    from app.demo.accounts import ensure_admin
+    from accounts.cli_accounts import ensure_admin
     from app.demo.load import load_demo
 
     assert await load_demo()

@@ -13,13 +13,12 @@ from app.pages.coordinator.calendar_grid import days_between, entries_of, month_
 from app.pages.coordinator.common import branch_choices, coordinator, render, translated
 from core.clock import utcnow
 from core.errors import Unprocessable
+from core.home_zone import HOME_ZONE
 from core.params import BranchCode
 from events.campaigns import list_campaigns
 from events.listing import EventFilter, list_occurrences
-from events.recurrence import zone_of
 
 # The calendar's days are those of the head office's zone, where the network plans.
-HOME_ZONE = "Asia/Shanghai"
 View = Literal["month", "week"]
 DayText = Annotated[str | None, QueryParameter(max_length=10, description="YYYY-MM-DD")]
 
@@ -30,11 +29,11 @@ def _day(text: str | None) -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    return utcnow().astimezone(zone_of(HOME_ZONE)).date()
+    return utcnow().astimezone(HOME_ZONE).date()
 
 
 def _instant(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone_of(HOME_ZONE))
+    return datetime.combine(day, time.min, tzinfo=HOME_ZONE)
 
 
 class CalendarPages(Controller):

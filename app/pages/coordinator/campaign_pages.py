@@ -23,7 +23,9 @@ GOALS = ("events", "attendees", "interceptions", "amount_saved")
 
 async def progress_of(caller: Caller, campaign: CampaignOut) -> reports.Progress:
     """The numbers of GET /api/campaigns/{id}/progress, from the same function."""
-    scope = reports.Scope(branch_ids=await visible_branch_ids(caller), campaign_id=campaign.id)
+    scope = reports.ReportScope(
+        branch_ids=await visible_branch_ids(caller), campaign_id=campaign.id
+    )
     return await reports.campaign_progress(scope, campaign.goals)
 
 

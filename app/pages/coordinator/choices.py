@@ -3,6 +3,7 @@
 Codes are what the API stores; people read these labels, never the codes.
 """
 
+from core.home_zone import HOME_ZONE_NAME
 from interceptions.csv_columns import AGE_BAND_LABELS, CHANNEL_LABELS, FRAUD_TYPE_LABELS
 
 # code → (Chinese, English)
@@ -77,7 +78,7 @@ WEEKDAYS: Labels = {
     "SU": ("周日", "Sun"),
 }
 TIMEZONES: Labels = {
-    "Asia/Shanghai": ("北京时间", "China time (Asia/Shanghai)"),
+    HOME_ZONE_NAME: ("北京时间", "China time (Asia/Shanghai)"),
     "Asia/Yangon": ("缅甸时间", "Myanmar time (Asia/Yangon)"),
     "UTC": ("协调世界时", "UTC"),
 }

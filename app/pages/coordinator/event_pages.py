@@ -23,6 +23,7 @@ from app.pages.coordinator.form_fields import Form
 from app.pages.coordinator.recurrence_form import coming_starts, describe, next_dates
 from core.clock import utcnow
 from core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from core.home_zone import HOME_ZONE_NAME
 from core.params import RecordId
 from events.campaigns import list_campaigns
 from events.recurrence import RecurrenceError
@@ -101,7 +102,7 @@ class EventPages(Controller):
             "branch_id": str(caller.branch_id),
             "status": "draft",
             "visibility": "public",
-            "timezone": "Asia/Shanghai",
+            "timezone": HOME_ZONE_NAME,
             "kind": "lecture",
             "starts_at": start,
             "ends_at": end,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from litestar.datastructures import FormMultiDict
 
+from core.home_zone import HOME_ZONE_NAME
 from events.recurrence import RecurrenceError, zone_of
 
 
@@ -56,12 +57,12 @@ class Form:
             return None
 
     def zone(self, name: str) -> str:
-        value = self.text(name) or "Asia/Shanghai"
+        value = self.text(name) or HOME_ZONE_NAME
         try:
             zone_of(value)
         except RecurrenceError:
             self.errors[name] = self._("Choose a time zone from the list.")
-            return "Asia/Shanghai"
+            return HOME_ZONE_NAME
         return value
 
     def local_time(self, name: str, zone: str, *, required: bool = False) -> datetime | None:

@@ -25,8 +25,8 @@ PAGE_UPLOAD_LIMIT = 32 * 1024 * 1024
 
 
 def _limits(request: Request) -> FetchLimits:
-    settings = request.app.state.get("settings")
-    return FetchLimits.from_env(bool(getattr(settings, "allow_private_fetch", False)))
+    limits: FetchLimits = getattr(request.app.state.get("settings"), "fetch_limits", FetchLimits())
+    return limits
 
 
 class ImportPages(Controller):

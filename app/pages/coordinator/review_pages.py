@@ -7,7 +7,6 @@ coordinator sees why a record of their own waits for someone else.
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from litestar import Controller, Request, get, post
@@ -19,6 +18,7 @@ from accounts.tables import User
 from app.i18n import negotiate
 from app.pages.coordinator.common import branch_choices, coordinator, render, translated
 from core.errors import Conflict, Forbidden, NotFound
+from core.home_zone import HOME_ZONE
 from core.params import RecordId
 from events.schedule import get_event
 from interceptions.queries import Filters, list_interceptions
@@ -27,7 +27,7 @@ from interceptions.schemas import InterceptionOut
 
 SHOWN = 100
 # Interceptions are reported on the Beijing calendar, whatever the event's zone.
-REPORT_ZONE = ZoneInfo("Asia/Shanghai")
+REPORT_ZONE = HOME_ZONE
 
 
 async def oldest_pending(caller: Caller) -> tuple[list[InterceptionOut], int]:

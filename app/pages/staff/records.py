@@ -31,9 +31,9 @@ from interceptions.csv_columns import (
     FRAUD_TYPE_LABELS,
     STATUS_LABELS,
 )
+from interceptions.display import COLUMNS, to_out
 from interceptions.queries import get_interception
 from interceptions.tables import Interception
-from interceptions.views import COLUMNS, to_out
 
 SHOWN = 200
 

@@ -1,4 +1,4 @@
-"""First-run accounts: the admin of `make run` and users created from the CLI."""
+"""Accounts made by the CLI: `users create`, and the `admin` that `serve` makes sure exists."""
 
 import secrets
 

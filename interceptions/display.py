@@ -3,17 +3,17 @@
 import json
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
+from core.home_zone import HOME_ZONE
 from core.money import format_fen
 from interceptions.masking import MaskedItem
 from interceptions.schemas import InterceptionOut
 from interceptions.tables import Interception
 
 # Interceptions carry no zone of their own; the branch network works in China time.
-DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")
+DISPLAY_ZONE = HOME_ZONE
 
 COLUMNS = Interception.all_columns()
 

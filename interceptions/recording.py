@@ -1,4 +1,4 @@
-"""Logging an interception: validated, masked, idempotent by client_ref, audited."""
+"""Recording a new interception: validated, masked, idempotent by client_ref, audited."""
 
 import json
 import sqlite3
@@ -11,6 +11,7 @@ from accounts.scoping import visible_branch_ids
 from core.clock import utcnow
 from core.errors import Conflict, Unprocessable
 from core.transactions import write_transaction
+from interceptions.display import api_values, to_out
 from interceptions.history import record_change
 from interceptions.masking import mask_fields
 from interceptions.queries import row_by_client_ref, row_by_id
@@ -25,7 +26,6 @@ from interceptions.rules import (
 )
 from interceptions.schemas import InterceptionCreate, InterceptionOut
 from interceptions.tables import Interception
-from interceptions.views import api_values, to_out
 
 DUPLICATE = (asyncpg.exceptions.UniqueViolationError, sqlite3.IntegrityError)
 
