@@ -18,7 +18,7 @@ def _cell(column: Column, row: Row) -> str | int:
     value = column.value(row)
     if value is None:
         return ""
-    if column.kind is Kind.MONEY:
+    if column.kind in (Kind.MONEY, Kind.RATE):
         assert isinstance(value, int)
         return format_fen(value)
     if column.kind is Kind.INSTANT:

@@ -1,4 +1,5 @@
-"""HTTP surface of the spreadsheet exports: events, attendance, interceptions as CSV or XLSX.
+"""HTTP surface of the spreadsheet exports: events, attendance, interceptions and the
+per-event report as CSV or XLSX.
 
 Each list has one handler for both formats, served at `<list>.csv` and
 `<list>.xlsx`. The filters are checked before the answer starts; the file then
@@ -37,6 +38,9 @@ from events.listing import EventFilter
 from exports import export_rows
 from exports.csv_file import csv_chunks
 from exports.export_columns import ATTENDANCE, EVENTS, INTERCEPTIONS
+from exports.impact_export import IMPACT, impact_pages
+from exports.report_controllers import ImpactSort, ReportFilters, report_filters, report_scope
+from exports.report_sql import one_snapshot
 from exports.spreadsheet import CSV_TYPE, XLSX_TYPE, FileFormat, Sheet, attachment
 from exports.xlsx_file import xlsx_chunks
 from interceptions.csv_limits import too_large
@@ -197,6 +201,30 @@ class ExportController(Controller):
                 raise Unprocessable(problem)
         pages = await export_rows.interception_pages(caller, filters)
         return _file(INTERCEPTIONS, pages, file_format)
+
+    @get(
+        ["/impact.csv", "/impact.xlsx"],
+        summary="Export the per-event report",
+        operation_id=_operation_id,
+        operation_class=FileOperation,
+        responses=_RESPONSES,
+        dependencies={"filters": Provide(report_filters)},
+    )
+    async def export_impact(
+        self,
+        request: Request,
+        file_format: NamedDependency[FileFormat],
+        filters: NamedDependency[ReportFilters],
+        sort: ImpactSort = "starts_at",
+    ) -> Stream:
+        """Every event of GET /api/reports/events, with its filters and sort, and its numbers:
+        occurrences held, attendees, interceptions, amounts saved and per attendee.
+
+        The workbook holds amounts as yuan numbers and totals the counts and amounts.
+        """
+        async with one_snapshot():
+            scope = await report_scope(signed_in(request), filters)
+        return _file(IMPACT, impact_pages(scope, sort), file_format)
 
 
 routes: list[Any] = [ExportController]

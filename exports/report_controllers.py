@@ -52,7 +52,7 @@ async def report_filters(
     return ReportFilters(window.start, window.end, branch, campaign)
 
 
-async def _scope(caller: Caller, filters: ReportFilters) -> reports.ReportScope:
+async def report_scope(caller: Caller, filters: ReportFilters) -> reports.ReportScope:
     branch, campaign = filters.branch, filters.campaign
     branch_ids = await visible_branch_ids(caller)
     if branch:
@@ -89,10 +89,11 @@ class ReportController(Controller):
         compare: Compare = None,
     ) -> reports.Summary:
         """Events held, attendees, outreach trips and interceptions, by fraud type, branch,
-        month, age band and channel; with compare=previous_year also the year before."""
+        month, age band and channel; attendees and app installs by month; with
+        compare=previous_year also the year before."""
         # The caller's branches and the figures from one connection and one snapshot.
         async with one_snapshot():
-            scope = await _scope(signed_in(request), filters)
+            scope = await report_scope(signed_in(request), filters)
             if compare and scope.end is None:
                 scope = reports.ReportScope(
                     scope.branch_ids, scope.campaign_id, scope.start, utcnow()
@@ -111,7 +112,7 @@ class ReportController(Controller):
         """Per event: occurrences held, attendance, attributed interceptions, amount saved
         and amount per attendee, sorted by any of them."""
         async with one_snapshot():
-            scope = await _scope(signed_in(request), filters)
+            scope = await report_scope(signed_in(request), filters)
             items, total = await reports.event_impact(scope, sort, limit, offset)
         return Page(items=items, total=total, limit=limit, offset=offset)
 

@@ -55,7 +55,7 @@ def held_window(start: datetime | None, end: datetime | None) -> tuple[datetime,
     return start or EARLIEST, min(end, now) if end else now
 
 
-def _scoped(scope: HeldScope, branch: str, campaign: str, event: str) -> tuple[str, list[Any]]:
+def scoped_sql(scope: HeldScope, branch: str, campaign: str, event: str) -> tuple[str, list[Any]]:
     sql, args = "", []
     if scope.branch_ids is not None:
         clause, ids = in_list(branch, scope.branch_ids)
@@ -83,7 +83,7 @@ async def held_occurrences(
     args: list[Any] = []
     if start < stop:
         by = "kind, remote_area, event" if per_event else "kind, remote_area"
-        where, where_args = _scoped(scope, "branch", "campaign", "event")
+        where, where_args = scoped_sql(scope, "branch", "campaign", "event")
         parts.append(
             f"SELECT 'held' AS part, {by}{'' if per_event else ', NULL AS event'}, "  # noqa: S608
             "COUNT(*) AS n, SUM(CASE WHEN travel_km_tenths > 0 THEN 1 ELSE 0 END) AS trips, "
@@ -92,7 +92,7 @@ async def held_occurrences(
             f"GROUP BY {by}"
         )
         args += [start, stop, *where_args]
-        where, where_args = _scoped(scope, "branch", "campaign", "id")
+        where, where_args = scoped_sql(scope, "branch", "campaign", "id")
         parts.append(
             "SELECT 'beyond', '', FALSE, NULL, COUNT(*), 0, 0 FROM event "  # noqa: S608
             f"WHERE {held_sql('status')} AND occurrences_until IS NOT NULL "
@@ -107,7 +107,7 @@ async def held_occurrences(
         if scope.end is not None:
             window += " AND a.occurrence_start < {}"
             window_args.append(scope.end)
-        where, where_args = _scoped(scope, "e.branch", "e.campaign", "e.id")
+        where, where_args = scoped_sql(scope, "e.branch", "e.campaign", "e.id")
         parts.append(
             "SELECT 'people', '', FALSE, NULL, COALESCE(SUM(a.headcount), 0), 0, 0 "  # noqa: S608
             "FROM attendance AS a JOIN event AS e ON e.id = a.event "

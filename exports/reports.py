@@ -3,7 +3,8 @@
 Campaign progress, the summary report, the per-event report and the dashboard
 all call these functions, so a figure is computed in exactly one place, and
 every figure is aggregated in SQL: held occurrences from the occurrence table
-(exports/report_occurrences.py), interceptions from their monthly tallies and
+(exports/report_occurrences.py), attendance by month from its records
+(exports/report_attendance.py), interceptions from their monthly tallies and
 rows (exports/report_interceptions.py), the per-event report in one sorted,
 paged statement (exports/report_events.py).
 """
@@ -19,6 +20,7 @@ from core.money import format_fen, parse_amount
 from events.recurrence import local_iso
 from events.schemas import Goals, Kind
 from events.travel import format_km
+from exports.report_attendance import attendance_by_month
 from exports.report_events import ImpactScope, event_rows
 from exports.report_interceptions import Counted, InterceptionScope, interception_figures
 from exports.report_occurrences import HeldScope, held_occurrences
@@ -85,6 +87,14 @@ class ChannelTotals(Totals):
     channel: str
 
 
+class MonthAttendance(msgspec.Struct):
+    """Attendees and anti-fraud app installs of the occurrences starting in one month."""
+
+    month: str  # YYYY-MM in China time
+    attendees: int
+    app_installs: int
+
+
 class HeldEvents(msgspec.Struct):
     held: int
     by_kind: dict[str, int]
@@ -110,6 +120,9 @@ class Figures(msgspec.Struct):
     by_age_band: list[AgeBandTotals]
     by_channel: list[ChannelTotals]
     outreach: Outreach
+    # By the rule of `attendees`: the months add up to it.
+    app_installs: int
+    attendance_by_month: list[MonthAttendance]
 
 
 class Summary(Figures, omit_defaults=True):
@@ -128,15 +141,17 @@ def _rows(row: type[R], name: str, grouped: dict[str, Counted]) -> list[R]:
 async def figures(scope: ReportScope) -> Figures:
     """Everything the summary shows for one window, aggregated in SQL from one snapshot."""
     async with one_snapshot():
-        held = await held_occurrences(scope.held(), attendance=True)
+        held = await held_occurrences(scope.held())
         counted = await interception_figures(scope.counted())
+        attended = await attendance_by_month(scope.held())
     branches = {int(key): values for key, values in counted["branch"].items()}
     return Figures(
         events=HeldEvents(
             held=sum(held.by_kind.values()),
             by_kind={kind: held.by_kind.get(kind, 0) for kind in get_args(Kind)},
         ),
-        attendees=held.attendees,
+        # The months follow the rule of attendees, so the headline is their sum.
+        attendees=sum(row.attendees for row in attended),
         interceptions=Totals(**_totals(counted["total"].get(""))),
         by_fraud_type=_rows(FraudTypeTotals, "fraud_type", counted["fraud_type"]),
         by_branch=[
@@ -152,6 +167,11 @@ async def figures(scope: ReportScope) -> Figures:
             travel_km=format_km(held.tenths),
             remote_travel_km=format_km(held.remote_tenths),
         ),
+        app_installs=sum(row.app_installs for row in attended),
+        attendance_by_month=[
+            MonthAttendance(month=row.month, attendees=row.attendees, app_installs=row.app_installs)
+            for row in attended
+        ],
     )
 
 

@@ -27,6 +27,7 @@ class Kind(enum.Enum):
     NUMBER = "number"  # an integer that is not a count of anything (capacity, version)
     COUNT = "count"  # an integer the totals row sums (people, leaflets)
     MONEY = "money"  # fen; yuan with two decimals on the page, summed exactly
+    RATE = "rate"  # fen per something (per attendee): shown as money, never summed
     INSTANT = "instant"  # an aware datetime, already in the zone the CSV shows it in
 
 

@@ -32,12 +32,13 @@ _TOTALS_LABEL = "合计"
 _NUMBER_FORMATS = {
     # Yuan with the Chinese locale's currency sign, two decimals.
     Kind.MONEY: "[$¥-804]#,##0.00",
+    Kind.RATE: "[$¥-804]#,##0.00",
     Kind.INSTANT: "yyyy-mm-dd hh:mm:ss",
     Kind.COUNT: "#,##0",
     Kind.ID: "0",
     Kind.NUMBER: "0",
 }
-_WIDTHS = {Kind.INSTANT: 20, Kind.MONEY: 16, Kind.TYPED: 30, Kind.ID: 10}
+_WIDTHS = {Kind.INSTANT: 20, Kind.MONEY: 16, Kind.RATE: 16, Kind.TYPED: 30, Kind.ID: 10}
 _SUMMED = (Kind.COUNT, Kind.MONEY)
 
 
@@ -132,8 +133,9 @@ class WorkbookBuilder:
             return
         row = self._next_row
         kind = column.kind
-        if kind is Kind.MONEY:
-            self._totals[index] += value
+        if kind in (Kind.MONEY, Kind.RATE):
+            if kind is Kind.MONEY:
+                self._totals[index] += value
             self._ws.write_number(row, index, value / 100, self._formats[kind])
         elif kind is Kind.INSTANT:
             self._ws.write_datetime(row, index, excel_time(value), self._formats[kind])

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import msgspec
 from litestar import Controller, Request, get
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
@@ -13,18 +14,18 @@ from accounts.guards import caller_of
 from accounts.scoping import visible_branch_ids
 from app.i18n import negotiate
 from app.pages import formatting, labels
-from app.pages.dashboard_figures import chart, outreach_by_month
 from app.pages.rendering import page
 from app.pages.sign_in import sign_in_redirect
 from core.clock import utcnow
 from core.home_zone import HOME_ZONE
 from events.campaigns import list_campaigns
-from exports.reports import ReportScope, event_impact, summary
+from exports.reports import ReportScope, Summary, event_impact, summary
 from interceptions.csv_columns import AGE_BAND_LABELS, FRAUD_TYPE_LABELS
 
 # Head office reports by the Beijing calendar year.
 REPORT_ZONE = HOME_ZONE
 TOP_EVENTS = 10
+TOP_SORT = "-amount_saved"
 EXPORTS = ("events", "attendance", "interceptions")
 
 
@@ -34,16 +35,21 @@ def _number(amount: str) -> float | int:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _charts(figures: Any, outreach: list[Any], year: int, locale: str) -> dict[str, str]:
+def chart(categories: list[str], series: list[dict[str, Any]], kind: str = "bar") -> str:
+    """What the page's script draws: categories, and named series of numbers (JSON)."""
+    return msgspec.json.encode({"kind": kind, "categories": categories, "series": series}).decode()
+
+
+def _charts(figures: Summary, year: int, locale: str) -> dict[str, str]:
     months = [f"{year}-{m:02d}" for m in range(1, 13)]
     by_month = {row.month: row for row in figures.by_month}
-    people = {row.month: row for row in outreach}
+    people = {row.month: row for row in figures.attendance_by_month}
 
     def monthly(key: str, rows: dict[str, Any], money: bool = False) -> list[float | int]:
         values: list[float | int] = []
         for month in months:
             row = rows.get(month)
-            value: Any = (row[key] if isinstance(row, dict) else getattr(row, key)) if row else 0
+            value: Any = getattr(row, key) if row else 0
             values.append(_number(value) if money and row else int(value))
         return values
 
@@ -108,8 +114,7 @@ class DashboardPage(Controller):
             end=datetime(year + 1, 1, 1, tzinfo=REPORT_ZONE),
         )
         figures = await summary(scope)
-        outreach = await outreach_by_month(scope)
-        top, _ = await event_impact(scope, "-amount_saved", TOP_EVENTS, 0)
+        top, _ = await event_impact(scope, TOP_SORT, TOP_EVENTS, 0)
         campaigns, _ = await list_campaigns(caller, 200, 0)
         window: dict[str, str] = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
         chosen = {**window, **({"campaign": str(campaign)} if campaign else {})}
@@ -126,6 +131,9 @@ class DashboardPage(Controller):
             }
             for name in EXPORTS
         }
+        # The top events' list in full, in the table's order.
+        impact = urlencode({**chosen, "sort": TOP_SORT})
+        top_export = {ext: f"/api/exports/impact.{ext}?{impact}" for ext in ("csv", "xlsx")}
         return page(
             request,
             "dashboard.html",
@@ -133,10 +141,11 @@ class DashboardPage(Controller):
             campaign=campaign,
             campaigns=campaigns,
             figures=figures,
-            outreach=outreach,
+            outreach=figures.attendance_by_month,
             top=top,
-            charts=_charts(figures, outreach, year, locale),
+            charts=_charts(figures, year, locale),
             exports=exports,
+            top_export=top_export,
             yuan=lambda amount: formatting.yuan(amount, locale),
             kind_label=lambda code: labels.label(labels.KINDS, code, locale),
             month_label=lambda row: row.month,

@@ -116,20 +116,25 @@ async def test_tables_and_charts_equal_the_summary_report(
     )
     assert total == money(report["interceptions"]["amount_saved"])
 
-    # Attendance by month: each month's figure is the summary's for that month.
+    # Attendance and app installs by month: the summary's own rows, table and chart.
+    attended = report["attendance_by_month"]
+    assert attended, "the demo has attendance in 2025"
+    assert sum(r["attendees"] for r in attended) == report["attendees"]
     outreach = await page.evaluate(_TABLE, "outreach-table")
-    assert outreach, "the demo has attendance in 2025"
-    assert sum(int(r["values"][0]) for r in outreach) == report["attendees"]
-    for row in outreach[:3]:
-        year, month = map(int, row["key"].split("-"))
-        window = {
-            "from": f"{year}-{month:02d}-01",
-            "to": f"{year + month // 12}-{month % 12 + 1:02d}-01T00:00:00+08:00",
-        }
-        monthly = (await http.get("/api/reports/summary", params=window, headers=headers)).json()
-        assert int(row["values"][0]) == monthly["attendees"], row["key"]
+    assert [(r["key"], r["values"]) for r in outreach] == [
+        (r["month"], [str(r["attendees"]), str(r["app_installs"])]) for r in attended
+    ]
     chart = await page.evaluate(_CHART, "outreach-chart")
-    assert sum(chart["series"]["attendees"]) == report["attendees"]
+    assert chart["categories"] == [f"2025-{m:02d}" for m in range(1, 13)]
+    by_month = {r["month"]: r for r in attended}
+    empty = {"attendees": 0, "app_installs": 0}
+    assert chart["series"]["attendees"] == [
+        by_month.get(m, empty)["attendees"] for m in chart["categories"]
+    ]
+    assert chart["series"]["app_installs"] == [
+        by_month.get(m, empty)["app_installs"] for m in chart["categories"]
+    ]
+    assert sum(chart["series"]["app_installs"]) == report["app_installs"] > 0
 
     # Top events: those of the per-event report sorted by amount saved.
     impact = await http.get(
@@ -175,6 +180,27 @@ async def test_export_button_downloads_a_workbook_of_the_year(
     csv_file = await (await waiting.value).path()
     assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
 
+    # Beside the top events: every event of the per-event report, in the table's order.
+    async with page.expect_download() as waiting:
+        await page.click("#export-impact-xlsx")
+    path = tmp_path / "impact.xlsx"
+    await (await waiting.value).save_as(path)
+    sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).active
+    header, *body, totals = list(sheet.iter_rows(values_only=True))
+    impact = await http.get(
+        "/api/reports/events",
+        params={**YEAR, "sort": "-amount_saved", "limit": 500},
+        headers=headers,
+    )
+    items = impact.json()["items"]
+    assert items
+    assert impact.json()["total"] == len(items)
+    ident, people, saved = (header.index(t) for t in ("活动ID", "受众人次", "挽回金额(元)"))
+    assert [row[ident] for row in body] == [item["event_id"] for item in items]
+    assert [row[people] for row in body] == [item["attendees"] for item in items]
+    assert [money(row[saved]) for row in body] == [money(item["amount_saved"]) for item in items]
+    assert money(totals[saved]) == sum(money(item["amount_saved"]) for item in items)
+
 
 async def test_choosing_a_campaign_narrows_every_figure(live_server, browser, demo, http):
     headers = await sign_in(http, "nj_coord", demo.password)
@@ -205,3 +231,8 @@ async def test_choosing_a_campaign_narrows_every_figure(live_server, browser, de
     assert href is not None
     assert f"campaign={campaign['id']}" in href
     assert "from=2025-01-01" in href
+    impact = await page.get_attribute("#export-impact-xlsx", "href")
+    assert impact is not None
+    assert impact.startswith("/api/exports/impact.xlsx?")
+    assert f"campaign={campaign['id']}" in impact
+    assert "sort=-amount_saved" in impact
