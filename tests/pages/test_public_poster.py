@@ -5,7 +5,7 @@ import io
 import shutil
 import subprocess
 import tempfile
-import time
+import threading
 from pathlib import Path
 
 import httpx
@@ -84,21 +84,33 @@ async def test_printed_poster_page_scans_and_shows_the_lisu_line(live_server, br
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
 
 
-async def test_pdf_rendering_leaves_the_server_answering(live_server, demo):
-    async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
-        done: dict[str, float] = {}
+async def test_pdf_rendering_leaves_the_server_answering(client, world, monkeypatch):
+    """The layout is held in its thread until /health has answered: on the event loop it
+    would hold /health too, and the wait below would end in a timeout."""
+    from app.pages import public_poster
 
-        async def timed(name: str, path: str) -> None:
-            response = await http.get(path)
-            assert response.status_code == 200
-            done[name] = time.monotonic()
+    rendering, release = threading.Event(), threading.Event()
+    real_pdf = public_poster._pdf
 
-        poster = asyncio.create_task(timed("poster", "/branches/NJ-FG/poster.pdf"))
-        await asyncio.sleep(0.3)
-        await timed("health", "/health")
-        await poster
-    # WeasyPrint works in a thread: the health check did not wait for the layout.
-    assert done["health"] < done["poster"]
+    def held_pdf(html: str, base_url: str) -> bytes:
+        rendering.set()
+        release.wait(timeout=120)
+        return real_pdf(html, base_url)
+
+    monkeypatch.setattr(public_poster, "_pdf", held_pdf)
+    poster = asyncio.create_task(client.get("/branches/NJ-LK/poster.pdf"))
+    try:
+        while not rendering.is_set():
+            assert not poster.done(), poster.result().text
+            await asyncio.sleep(0.01)
+        health = await asyncio.wait_for(client.get("/health"), timeout=60)
+        assert health.status_code == 200
+        assert not poster.done()
+    finally:
+        release.set()
+    answer = await poster
+    assert answer.status_code == 200
+    assert answer.content.startswith(b"%PDF")
 
 
 async def test_unknown_branch_poster_is_a_page(live_server, demo):
