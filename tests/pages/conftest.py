@@ -7,9 +7,13 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from app.demo.load import LoadedDemo
 
 CHROMIUM = "/usr/bin/chromium"
 # As the machine's own probe runs it: no sandbox as root, no background calls to the internet.
@@ -65,3 +69,20 @@ async def browser() -> AsyncIterator[object]:
         launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
+
+
+@pytest.fixture
+async def demo(database: None) -> "LoadedDemo":
+    """The Nujiang demo, loaded afresh for the test (the live server notices it)."""
+    from app.demo.load import load_demo
+
+    loaded = await load_demo(only_if_empty=False)
+    assert loaded is not None
+    return loaded
+
+
+@pytest.fixture
+async def http(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
+    """An API client of the live server."""
+    async with httpx.AsyncClient(base_url=live_server) as client:
+        yield client

@@ -3,26 +3,11 @@
 from typing import Any
 
 import httpx
-import pytest
 
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.viewports import DESKTOP_CONTEXT, PHONE_CONTEXT
 
 # Browser context options: a phone first (390×844, touch), then a desktop; both zh-CN.
 VIEWPORTS = [PHONE_CONTEXT, DESKTOP_CONTEXT]
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture
-async def http(live_server: str) -> Any:
-    async with httpx.AsyncClient(base_url=live_server) as client:
-        yield client
 
 
 async def api_headers(http: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:

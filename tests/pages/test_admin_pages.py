@@ -1,7 +1,6 @@
 """Admins' users and branches pages in Chromium, through the account API they send to."""
 
 import secrets
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -9,24 +8,10 @@ import pytest
 
 from accounts.schemas import UserCreate
 from accounts.users import create_user
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
 from tests.pages.screenshots import screenshot
 from tests.pages.test_pages import sign_in
 from tests.pages.test_staff_desk import DESKTOP, PHONE
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture
-async def http(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=live_server) as client:
-        yield client
 
 
 async def admin_page(browser: Any, base: str, viewport: dict[str, int]) -> tuple[Any, Any]:

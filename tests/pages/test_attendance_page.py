@@ -1,29 +1,11 @@
 """Attendance in Chromium: held occurrences newest first, by audience, app installs."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
-import pytest
-
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
 from tests.pages.screenshots import screenshot
 from tests.pages.test_pages import sign_in
 from tests.pages.test_staff_desk import PHONE, signed_in_page
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture
-async def http(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=live_server) as client:
-        yield client
 
 
 async def test_staff_records_attendance_by_audience(live_server, browser, demo, http):

@@ -6,10 +6,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.pages.axe import assert_accessible
-from tests.pages.coordinator_steps import VIEWPORTS, api_headers, demo, http, signed_in_page
+from tests.pages.coordinator_steps import VIEWPORTS, api_headers, signed_in_page
 from tests.pages.screenshots import screenshot
-
-__all__ = ["demo", "http"]
 
 
 async def _month_with_upcoming_events(http, headers) -> str:

@@ -2,9 +2,7 @@
 
 import pytest
 
-from tests.pages.coordinator_steps import VIEWPORTS, api_headers, demo, http, signed_in_page
-
-__all__ = ["demo", "http"]
+from tests.pages.coordinator_steps import VIEWPORTS, api_headers, signed_in_page
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=["phone", "desktop"])

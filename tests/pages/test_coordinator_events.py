@@ -3,10 +3,8 @@
 import pytest
 
 from tests.pages.axe import assert_accessible
-from tests.pages.coordinator_steps import VIEWPORTS, api_headers, demo, http, signed_in_page
+from tests.pages.coordinator_steps import VIEWPORTS, api_headers, signed_in_page
 from tests.pages.screenshots import screenshot
-
-__all__ = ["demo", "http"]
 
 
 async def _branch_id(http, headers, code: str) -> int:

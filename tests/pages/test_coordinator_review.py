@@ -4,9 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.pages.coordinator_steps import VIEWPORTS, api_headers, demo, http, signed_in_page
-
-__all__ = ["demo", "http"]
+from tests.pages.coordinator_steps import VIEWPORTS, api_headers, signed_in_page
 
 
 async def _log(http, headers, ref: str, amount: str, event_id: int | None, days_ago: int):

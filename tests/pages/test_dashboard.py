@@ -1,15 +1,12 @@
 """The dashboard in Chromium: its tables and charts hold the summary report's numbers."""
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
 import openpyxl
 import pytest
 
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
 from tests.pages.test_pages import sign_in
 
@@ -32,19 +29,6 @@ _TABLE = """(id) => Array.from(
   key: tr.dataset.key,
   values: Array.from(tr.querySelectorAll("td[data-value]")).map((td) => td.dataset.value),
 }))"""
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture
-async def http(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=live_server) as client:
-        yield client
 
 
 async def coordinator_page(browser: Any, base: str, password: str, viewport: dict[str, int]) -> Any:

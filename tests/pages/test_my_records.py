@@ -1,15 +1,12 @@
 """我的记录 in Chromium: review state and note, corrections while logged, the calendar QR."""
 
 import secrets
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 import zxingcpp
 
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
 from tests.pages.screenshots import screenshot
 from tests.pages.test_pages import sign_in
@@ -33,19 +30,6 @@ _QR_PIXELS = """async () => {
   for (let i = 0; i < rgba.length; i += 4) grey.push(rgba[i]);
   return {size, grey};
 }"""
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture
-async def http(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=live_server) as client:
-        yield client
 
 
 async def log(http: httpx.AsyncClient, headers: dict[str, str], amount: str) -> dict[str, Any]:

@@ -6,24 +6,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
-
-from app.demo.load import LoadedDemo, load_demo
 
 CHINA = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture
-async def http(live_server):
-    async with httpx.AsyncClient(base_url=live_server) as client:
-        yield client
 
 
 async def events_from_now(http: httpx.AsyncClient, **headers: str) -> list[dict[str, Any]]:

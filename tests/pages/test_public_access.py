@@ -6,19 +6,11 @@ import gzip
 import httpx
 import pytest
 
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
 from tests.pages.public_support import IPHONE, WECHAT, phone_page
 
 NORMAL = {"text": 16, "target": 44}
 LARGE = {"text": 24, "target": 60}  # 18 pt
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
 
 
 async def public_paths(live_server: str) -> list[str]:

@@ -5,19 +5,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.public_support import phone_page
 
 CHINA = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
 
 
 async def weekly_tuesday_class(live_server: str, password: str) -> dict:

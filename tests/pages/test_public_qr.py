@@ -3,17 +3,8 @@
 from datetime import UTC, datetime
 
 import httpx
-import pytest
 
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.public_support import HUAWEI, IPHONE, WECHAT, phone_page, qr_target
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
 
 
 async def a_public_event(live_server: str) -> dict:

@@ -8,9 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import pytest
 
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.public_support import IPHONE, WECHAT, phone_page
 from tests.pages.screenshots import SCREENSHOTS, screenshot
 
@@ -24,13 +22,6 @@ def poster_png(pdf: bytes, target: Path) -> None:
             ["pdftoppm", "-r", "100", "-png", "-singlefile", str(source), str(target)],
             check=True,
         )
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
 
 
 async def test_phone_screenshots_of_the_public_pages(live_server, browser, demo):

@@ -2,14 +2,12 @@
 
 import asyncio
 import secrets
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from app.demo.load import LoadedDemo, load_demo
 from tests.pages.axe import assert_accessible
 from tests.pages.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.pages.screenshots import screenshot
@@ -19,19 +17,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 SCREENSHOTS = Path(__file__).parents[2] / "screenshots"
 CODES = {"counter", "phone_callback", "60_plus", "under_18", "fake_loan", "order_brushing"}
-
-
-@pytest.fixture
-async def demo() -> LoadedDemo:
-    loaded = await load_demo(only_if_empty=False)
-    assert loaded is not None
-    return loaded
-
-
-@pytest.fixture
-async def http(live_server: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=live_server) as client:
-        yield client
 
 
 async def signed_in_page(browser: Any, base: str, password: str, viewport: dict[str, int]) -> Any:
