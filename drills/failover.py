@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +39,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import PASSWORD, _fangzha, _free_port, _serving
+from load import PASSWORD, _fangzha, _free_port, _serving, interception_body
 from replica import BIN, _as_postgres
 
 PG_AUTOCTL = shutil.which("pg_autoctl") or "/usr/bin/pg_autoctl"
@@ -200,16 +199,8 @@ async def _writer(base: str, number: int, until: float, timeline: Timeline) -> N
         login.raise_for_status()
         headers = {"Authorization": f"Bearer {login.json()['token']}"}
         while time.monotonic() < until:
-            client_ref = f"drill-{number}-{uuid.uuid4().hex[:8]}-n"
-            body = {
-                "client_ref": client_ref,
-                "occurred_at": "2025-06-10T10:00:00+08:00",
-                "channel": "counter",
-                "fraud_type": "fake_investment",
-                "amount_saved": "43000.00",
-                "victim_age_band": "60_plus",
-                "description": "演练：柜面劝阻",
-            }
+            body = interception_body(number)
+            client_ref = body["client_ref"]
             while time.monotonic() < until + 120:  # an acknowledged write or the drill's end
                 try:
                     answer = await client.post("/api/interceptions", json=body, headers=headers)

@@ -167,6 +167,20 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def interception_body(staff_number: int) -> dict[str, str]:
+    """A new interception with a fresh client_ref, sent again unchanged until acknowledged."""
+    return {
+        # The letter keeps the hex digits from reading as a phone number to the masking.
+        "client_ref": f"drill-{staff_number}-{uuid.uuid4().hex[:8]}-n",
+        "occurred_at": "2025-06-10T10:00:00+08:00",
+        "channel": "counter",
+        "fraud_type": "fake_investment",
+        "amount_saved": "43000.00",
+        "victim_age_band": "60_plus",
+        "description": "演练：柜面劝阻",
+    }
+
+
 async def _sign_in(client: httpx.AsyncClient, number: int) -> dict[str, str]:
     # Password hashing is slow on purpose, and twenty at once queue for its threads.
     login = await client.post(
@@ -186,16 +200,8 @@ async def _staff_member(
     result: StaffResult,
 ) -> None:
     while time.monotonic() < until:
-        client_ref = f"drill-{number}-{uuid.uuid4().hex}"
-        body = {
-            "client_ref": client_ref,
-            "occurred_at": "2025-06-10T10:00:00+08:00",
-            "channel": "counter",
-            "fraud_type": "fake_investment",
-            "amount_saved": "43000.00",
-            "victim_age_band": "60_plus",
-            "description": "演练：柜面劝阻",
-        }
+        body = interception_body(number)
+        client_ref = body["client_ref"]
         for _attempt in range(20):  # until acknowledged, as the offline queue does
             started = time.perf_counter()
             try:

@@ -16,8 +16,6 @@ import os
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import asyncpg
 import httpx
@@ -27,6 +25,7 @@ from tests.database import POSTGRES_ADMIN_DSN, backend
 from tests.exports.test_feed_version import _titles
 from tests.interceptions.conftest import new_body
 from tests.test_backup import fangzha
+from tests.test_workers import _event_body
 from tests.tools.server import production_env, serving
 
 pytestmark = pytest.mark.skipif(
@@ -64,18 +63,6 @@ async def replica_url() -> AsyncIterator[str]:
         await _admin(POSTGRES_ADMIN_DSN, f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
-def _event(world: Any, title: str) -> dict[str, Any]:
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    return {
-        "title": title,
-        "kind": "lecture",
-        "starts_at": start.isoformat(),
-        "ends_at": (start + timedelta(hours=1)).isoformat(),
-        "branch_id": world.branches["NJ-LK"],
-        "venue": {"name": "六库会场", "venue_type": "branch_hall"},
-    }
-
-
 def _list_titles(response: httpx.Response) -> set[str]:
     assert response.status_code == 200, response.text
     return {item["title"] for item in response.json()["items"]}
@@ -90,7 +77,7 @@ async def test_feeds_lists_and_reports_read_the_replica_writes_go_to_the_primary
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             coord = world.auth("coord")
             created = await client.post(
-                "/api/events", json=_event(world, "主库讲座"), headers=coord
+                "/api/events", json=_event_body(world, "主库讲座"), headers=coord
             )
             assert created.status_code == 201, created.text
             event_id = created.json()["id"]
@@ -144,7 +131,7 @@ async def test_a_write_reaches_the_replica_read_feed_and_list_within_the_lag(
     with serving(env, tmp_path / "server.log") as base:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             created = await client.post(
-                "/api/events", json=_event(world, "复制讲座"), headers=world.auth("coord")
+                "/api/events", json=_event_body(world, "复制讲座"), headers=world.auth("coord")
             )
             assert created.status_code == 201, created.text
             deadline = time.monotonic() + 30
