@@ -26,7 +26,10 @@ from litestar.status_codes import (
 
 from app import validation_messages
 from app.error_language import error_locale, render, separator
+from app.import_rejections import calendar_rejection, interception_rejection
 from core.errors import Message, Translatable, message_of
+from events.ics_store import CalendarImportRejectedError
+from interceptions.csv_import import ImportRejectedError
 
 log = logging.getLogger("fangzha")
 
@@ -256,6 +259,9 @@ def service_unavailable(request: Request, exc: Exception) -> Response[dict[str, 
 
 
 exception_handlers: Any = {
+    # Refused imports list every problem beside the summary (app/import_rejections.py).
+    ImportRejectedError: interception_rejection,
+    CalendarImportRejectedError: calendar_rejection,
     ValidationException: validation_error,
     HTTPException: http_error,
     # Class 22 "data exception": the value sent, not the server, is at fault.

@@ -8,7 +8,7 @@ wants them. Templates are plain string literals at the raise site, so a test
 can collect every one of them and check the catalog holds it.
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar.exceptions import (
     ClientException,
@@ -54,6 +54,15 @@ class Field(Term):
 
     __slots__ = ()
     context = "field"
+
+
+E = TypeVar("E")
+
+
+def with_message(error: E, message: Message) -> E:
+    """`error` (a row of a refused import) keeping its reason's Message beside its text."""
+    error.message = message  # type: ignore[attr-defined]  # msgspec dict=True: not encoded
+    return error
 
 
 def message_of(source: "str | Message | BaseException") -> Message:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from core.errors import DomainError, Unprocessable
+from core.errors import DomainError, Message, Unprocessable, message_of, with_message
 from core.home_zone import HOME_ZONE_NAME
 from events.recurrence import UTC_NAMES, RecurrenceError, check_zone, zone_of
 from events.schemas import CalendarRowError, Kind
@@ -61,13 +61,15 @@ def _title(component: Any) -> str:
     return str(component.get("SUMMARY", "")).strip()[:TITLE_LIMIT]
 
 
-def row_error(position: int, component_or_event: Any, reason: str) -> CalendarRowError:
+def row_error(position: int, component_or_event: Any, reason: Message) -> CalendarRowError:
     if isinstance(component_or_event, Incoming):
         uid, title = component_or_event.uid, component_or_event.title
     else:
         uid = str(component_or_event.get("UID", "")).strip()
         title = _title(component_or_event)
-    return CalendarRowError(event=position, uid=uid[:255], title=title, reason=reason)
+    return with_message(
+        CalendarRowError(event=position, uid=uid[:255], title=title, reason=str(reason)), reason
+    )
 
 
 def _moment(value: Any, zone: ZoneInfo) -> tuple[datetime, str | None, bool]:
@@ -247,14 +249,18 @@ def parse_calendar(data: bytes) -> ParsedCalendar:
                 )
             event = _event(position, component, calendar_zone)
         except _UnreadableError as exc:
-            parsed.errors.append(row_error(position, component, str(exc)))
+            parsed.errors.append(row_error(position, component, message_of(exc)))
             continue
         except (ValueError, TypeError, KeyError, OverflowError) as exc:
-            parsed.errors.append(row_error(position, component, f"It cannot be read: {exc}."))
+            parsed.errors.append(
+                row_error(
+                    position, component, Message("It cannot be read: {error}.", error=str(exc))
+                )
+            )
             continue
         if event.uid in seen:
             parsed.errors.append(
-                row_error(position, event, "Its UID appears twice in the calendar file.")
+                row_error(position, event, Message("Its UID appears twice in the calendar file."))
             )
             continue
         seen.add(event.uid)

@@ -24,7 +24,7 @@ import msgspec
 from accounts.caller import Caller
 from accounts.feed_version import bump_feed_version
 from accounts.tables import Branch
-from core.errors import Conflict, Forbidden, Unprocessable
+from core.errors import Conflict, Forbidden, Unprocessable, message_of
 from core.transactions import hold, row_lock, write_transaction
 from events.event_rows import COLUMNS
 from events.ics_parse import Incoming, ParsedCalendar, row_error
@@ -231,7 +231,7 @@ async def _store(
             try:
                 plan = await _plan(caller, branch_id, incoming, stored, seen)
             except (Unprocessable, Forbidden) as exc:
-                errors.append(row_error(incoming.position, incoming, str(exc.detail)))
+                errors.append(row_error(incoming.position, incoming, message_of(exc)))
                 continue
             if plan is None:
                 skipped += 1  # a cancellation of an event we never had
@@ -244,7 +244,7 @@ async def _store(
             try:
                 event_id, uid, action = await _apply(caller, plan)
             except (Unprocessable, Conflict, Forbidden) as exc:
-                errors.append(row_error(plan.incoming.position, plan.incoming, str(exc.detail)))
+                errors.append(row_error(plan.incoming.position, plan.incoming, message_of(exc)))
                 continue
             counts[action] += 1
             events.append(ImportedEvent(event_id, uid, plan.incoming.title, action))

@@ -3,16 +3,16 @@
 from typing import Annotated, Any
 
 import msgspec
-from litestar import MediaType, Request, Response, post
+from litestar import Request, post
 from litestar.datastructures import UploadFile
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
+from litestar.status_codes import HTTP_200_OK
 
 from accounts.guards import caller_of, requires_coordinator
 from core.errors import Unprocessable
 from events.ics_fetch import FetchLimits, fetch_calendar
-from events.ics_import import CalendarImportRejectedError, import_calendar
+from events.ics_import import import_calendar
 from events.schemas import CalendarImportRejection, CalendarImportResult
 
 # Multipart uploads need more room than JSON bodies; the .ics itself is limited below.
@@ -25,25 +25,6 @@ _RAW_TYPES = {"text/calendar", "application/octet-stream", "text/plain"}
 
 
 _SHOWN = 5
-
-
-def rejection(_: Request, exc: CalendarImportRejectedError) -> Response[CalendarImportRejection]:
-    """Every event that cannot be imported, and a summary a coordinator can read."""
-    errors = exc.errors
-    shown = "; ".join(
-        f"event {e.event}{f' “{e.title}”' if e.title else ''}: {e.reason}" for e in errors[:_SHOWN]
-    )
-    more = f" (and {len(errors) - _SHOWN} more)" if len(errors) > _SHOWN else ""
-    noun = "event has a problem" if len(errors) == 1 else "events have problems"
-    return Response(
-        CalendarImportRejection(
-            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-            detail=f"Nothing was imported: {len(errors)} {noun}. {shown}{more}",
-            errors=errors,
-        ),
-        status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-        media_type=MediaType.JSON,
-    )
 
 
 class CalendarUrlIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -67,7 +48,6 @@ def _branch_id(value: Any, default: int) -> int:
     guards=[requires_coordinator],
     status_code=HTTP_200_OK,
     request_max_body_size=_UPLOAD_LIMIT,
-    exception_handlers={CalendarImportRejectedError: rejection},
     responses={
         422: ResponseSpec(CalendarImportRejection, description="Nothing imported; per-event errors")
     },

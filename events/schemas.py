@@ -319,8 +319,9 @@ class CalendarImportResult(msgspec.Struct):
     events: list[ImportedEvent]
 
 
-class CalendarRowError(msgspec.Struct):
-    """Why one event of an .ics file cannot be imported."""
+class CalendarRowError(msgspec.Struct, dict=True):
+    """Why one event of an .ics file cannot be imported; `message` (not sent) is the
+    reason's Message, for translation."""
 
     event: int  # its place among the file's events, from 1
     uid: str

@@ -24,6 +24,7 @@ from accounts.caller import Caller
 from accounts.scoping import visible_branch_ids
 from accounts.tables import Branch
 from core.clock import utcnow
+from core.errors import Message, message_of, with_message
 from interceptions.csv_reading import RecordReader, detect_encoding, map_header
 from interceptions.csv_rows import TEXT_LIMITS, Lookups, cell, check_row, is_id
 from interceptions.import_writing import NEW_ROW_COLUMNS, PreparedRow, store_prepared
@@ -73,6 +74,10 @@ class Checked:
         self.errors.extend(problems[: max(room, 0)])
 
 
+def _problem(row: int, column: str, message: Message) -> InterceptionRowError:
+    return with_message(InterceptionRowError(row=row, column=column, reason=str(message)), message)
+
+
 def _prepare(values: dict[str, Any], caller: Caller, now: datetime) -> PreparedRow:
     """The row as stored (personal numbers masked) and its history entry."""
     texts, masked = mask_fields({name: values.pop(name) for name in TEXT_LIMITS})
@@ -107,10 +112,14 @@ def _check_chunk(
         if ref in look.seen:
             checked.refuse(
                 [
-                    InterceptionRowError(
-                        row=row_number,
-                        column="client_ref",
-                        reason=f"{ref[:40]!r} is already on row {look.seen[ref]} of this file",
+                    _problem(
+                        row_number,
+                        "client_ref",
+                        Message(
+                            "{ref} is already on row {row} of this file",
+                            ref=repr(ref[:40]),
+                            row=look.seen[ref],
+                        ),
                     )
                 ]
             )
@@ -125,22 +134,17 @@ def _check_chunk(
             else:
                 checked.refuse(
                     [
-                        InterceptionRowError(
-                            row=row_number,
-                            column="client_ref",
-                            reason="is already used by another interception; choose another",
+                        _problem(
+                            row_number,
+                            "client_ref",
+                            Message("is already used by another interception; choose another"),
                         )
                     ]
                 )
             continue
         values, problems = check_row(cells, positions, look)
         if problems:
-            checked.refuse(
-                [
-                    InterceptionRowError(row=row_number, column=error.field, reason=error.reason)
-                    for error in problems
-                ]
-            )
+            checked.refuse([_problem(row_number, error.field, error.message) for error in problems])
             continue
         look.seen[ref] = row_number
         if not checked.errors:
@@ -178,7 +182,10 @@ def _rejection(checked: Checked, header: list[str], positions: dict[str, int]) -
     titles = {name: header[index].strip().lstrip("\ufeff") for name, index in positions.items()}
     return ImportRejectedError(
         [
-            msgspec.structs.replace(e, column=titles.get(e.column, e.column), field=e.column)
+            with_message(
+                msgspec.structs.replace(e, column=titles.get(e.column, e.column), field=e.column),
+                message_of(getattr(e, "message", e.reason)),
+            )
             for e in checked.errors
         ],
         checked.rows_with_problems,
@@ -192,11 +199,7 @@ async def import_csv(caller: Caller, file: BinaryIO, *, dry_run: bool) -> Interc
     first = await anyio.to_thread.run_sync(reader.take, 1)
     if not first:
         raise ImportRejectedError(
-            [
-                InterceptionRowError(
-                    row=1, column="", reason="the file is empty; the first row is the header"
-                )
-            ]
+            [_problem(1, "", Message("the file is empty; the first row is the header"))]
         )
     header = first[0][1]
     positions, ignored = map_header(header)
@@ -216,7 +219,7 @@ async def import_csv(caller: Caller, file: BinaryIO, *, dry_run: bool) -> Interc
             await anyio.to_thread.run_sync(_check_chunk, records, positions, look, checked, now)
         if checked.rows == 0:
             raise ImportRejectedError(
-                [InterceptionRowError(row=2, column="", reason="the file has a header but no rows")]
+                [_problem(2, "", Message("the file has a header but no rows"))]
             )
         if checked.errors:
             raise _rejection(checked, header, positions)

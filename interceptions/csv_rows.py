@@ -131,8 +131,10 @@ def _text(name: str, text: str) -> str:
 
 
 def _masked(error: RuleError) -> RuleError:
-    # The last line of defence for reasons built outside this module.
-    return RuleError(error.field, mask_text(error.reason)[0])
+    # The last line of defence for reasons built outside this module; a reason with
+    # nothing to mask keeps its Message, so that it can be translated.
+    masked, kinds = mask_text(error.reason)
+    return RuleError(error.field, masked) if kinds else error
 
 
 def check_row(

@@ -7,17 +7,17 @@ from contextlib import asynccontextmanager
 from typing import BinaryIO, cast
 
 import anyio.to_thread
-from litestar import Controller, MediaType, Request, Response, post
+from litestar import Controller, Request, Response, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_422_UNPROCESSABLE_ENTITY
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from accounts.guards import caller_of, requires_staff
 from core.errors import Unprocessable
 from core.metrics import imports_in_progress
-from interceptions.csv_import import ImportRejectedError, import_csv
+from interceptions.csv_import import import_csv
 from interceptions.csv_limits import MAX_BYTES
 from interceptions.schemas import InterceptionImportRejection, InterceptionImportResult
 
@@ -53,31 +53,10 @@ async def uploaded_file(request: Request) -> AsyncIterator[BinaryIO]:
         yield cast(BinaryIO, spool)
 
 
-def rejection(_: Request, exc: ImportRejectedError) -> Response[InterceptionImportRejection]:
-    """Every problem of every row, and a summary a coordinator can read."""
-    errors = exc.errors
-    rows = exc.rows_with_problems
-    shown = "; ".join(
-        f"row {e.row}{f', {e.column}' if e.column else ''}: {e.reason}" for e in errors[:_SHOWN]
-    )
-    more = f" (and {len(errors) - _SHOWN} more)" if len(errors) > _SHOWN else ""
-    noun = "row has a problem" if rows == 1 else "rows have problems"
-    return Response(
-        InterceptionImportRejection(
-            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-            detail=f"Nothing was imported: {rows} {noun}. {shown}{more}.",
-            errors=errors,
-        ),
-        status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-        media_type=MediaType.JSON,
-    )
-
-
 class ImportController(Controller):
     path = "/api/imports/interceptions"
     tags = ["interceptions"]
     guards = [requires_staff]
-    exception_handlers = {ImportRejectedError: rejection}
 
     @post(
         "/",

@@ -133,7 +133,9 @@ InterceptionHistoryPage = Annotated[
 ]
 
 
-class InterceptionRowError(msgspec.Struct):
+class InterceptionRowError(msgspec.Struct, dict=True):
+    """One problem of one row; `message` (not sent) is its reason's Message, for translation."""
+
     row: int  # as a spreadsheet numbers it: the header is row 1
     column: str  # the header cell as written in the file
     reason: str

@@ -112,3 +112,47 @@ async def test_a_browser_opening_a_page_gets_chinese_by_default(client):
         "/events/1?lang=en", headers={"Host": "evil.example", "Accept": "text/html"}
     )
     assert english.json()["detail"].startswith("This server does not answer to that host name")
+
+
+async def test_a_refused_csv_import_is_summed_up_and_explained_in_chinese(client, world):
+    from tests.interceptions.test_csv_import import row, to_csv
+
+    data = to_csv([row(1), row(2, amount_saved="很多"), row(3, client_ref="csv-1")])
+    headers = world.auth("staff_lk")
+
+    async def refused(language: dict[str, str]) -> dict:
+        response = await client.post(
+            "/api/imports/interceptions",
+            files={"file": ("interceptions.csv", data, "text/csv")},
+            headers={**headers, **language},
+        )
+        assert response.status_code == 422, response.text
+        return response.json()
+
+    chinese, english = await refused(ZH), await refused(EN)
+    assert chinese["detail"].startswith("未导入任何记录：2 行有问题。第 3 行，amount_saved：")
+    assert "已出现在本文件第 2 行" in chinese["detail"]
+    assert [e["reason"] for e in chinese["errors"]][1] == "'csv-1' 已出现在本文件第 2 行"
+    assert english["detail"].startswith("Nothing was imported: 2 rows have problems. row 3, ")
+    assert english["errors"][1]["reason"] == "'csv-1' is already on row 2 of this file"
+    # Every reason is worded in Chinese: no English word left in them.
+    for error in chinese["errors"]:
+        assert not any(word in error["reason"] for word in ("is ", "the ", "not ")), error
+
+
+async def test_a_refused_calendar_import_is_explained_in_chinese(client, world):
+    from tests.events.test_calendar_import import ics, vevent
+
+    body = ics(vevent("a@police", "讲座"), vevent("a@police", "重复"))
+    response = await client.post(
+        "/api/imports/calendar",
+        files={"file": ("police.ics", body, "text/calendar")},
+        data={"branch_id": str(world.branches["NJ"])},
+        headers={**world.auth("coord"), **ZH},
+    )
+    assert response.status_code == 422, response.text
+    answer = response.json()
+    assert answer["detail"] == (
+        "未导入任何活动：1 个活动有问题。第 2 个活动“重复”：它的 UID 在日历文件中出现了两次。"
+    )
+    assert answer["errors"][0]["reason"] == "它的 UID 在日历文件中出现了两次。"

@@ -15,6 +15,8 @@ from litestar.datastructures import UploadFile
 from litestar.response import Redirect, Template
 
 from accounts.caller import Caller
+from app.i18n import negotiate
+from app.import_rejections import worded_errors
 from app.pages.coordinator.common import branch_choices, coordinator, render, translated
 from core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from events.ics_fetch import FetchLimits, fetch_calendar
@@ -102,7 +104,11 @@ class ImportPages(Controller):
             result = await import_calendar(caller, branch_id, data, dry_run=dry_run)
         except CalendarImportRejectedError as exc:
             return await self._page(
-                request, caller, status_code=422, values=values, rejected=exc.errors
+                request,
+                caller,
+                status_code=422,
+                values=values,
+                rejected=worded_errors(exc.errors, negotiate(request)),
             )
         except (Unprocessable, Forbidden, NotFound, Conflict) as exc:
             errors = {"source": translated(request, exc)}
