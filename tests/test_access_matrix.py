@@ -183,6 +183,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/api/reports/summary"): Rule("staff", "/api/reports/summary"),
     ("GET", "/api/reports/events"): Rule("staff", "/api/reports/events"),
     ("GET", "/api/exports/{}"): Rule("staff", "/api/exports/interceptions.csv"),
+    ("GET", "/api/exports/impact.csv"): Rule("staff", "/api/exports/impact.csv"),
+    ("GET", "/api/exports/impact.xlsx"): Rule("staff", "/api/exports/impact.xlsx"),
     **{
         ("GET", f"/api/exports/{name}.{kind}"): Rule("staff", f"/api/exports/{name}.{kind}")
         for name in ("events", "attendance", "interceptions")
