@@ -1,8 +1,11 @@
 """Calendar import in the browser: a file, the preview of what it will do, then the import."""
 
+import re
+
 import pytest
 
 from tests.pages.coordinator_steps import VIEWPORTS, api_headers, signed_in_page
+from tests.pages.screenshots import screenshot
 
 
 def calendar(*events: tuple[str, str, int, str]) -> bytes:
@@ -81,8 +84,11 @@ async def test_coordinator_imports_a_calendar_after_the_preview(
     await page.context.close()
 
 
-async def test_a_calendar_that_cannot_be_imported_says_why(live_server, browser, demo, http):
-    page = await signed_in_page(browser, live_server, "nj_coord", demo.password, VIEWPORTS[1])
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=["phone", "desktop"])
+async def test_a_calendar_that_cannot_be_imported_says_why(
+    live_server, browser, demo, http, viewport
+):
+    page = await signed_in_page(browser, live_server, "nj_coord", demo.password, viewport)
     await page.goto(f"{live_server}/coordinator/import")
     broken = calendar(("late@police", "结束早于开始", 0, "20300605")).replace(
         b"T113000", b"T090000"
@@ -93,6 +99,11 @@ async def test_a_calendar_that_cannot_be_imported_says_why(live_server, browser,
     await page.click("#preview-import")
     rejected = page.locator("#import-rejected")
     await rejected.wait_for()
-    assert "结束早于开始" in await rejected.inner_text()
+    said = await rejected.inner_text()
+    assert "结束早于开始" in said
+    # The reason is worded in Chinese too, not only the page around it.
+    assert not re.search(r"[A-Za-z]{4,}", said.replace("UID", "")), said
     assert await page.locator("#confirm-import").count() == 0
+    if viewport is VIEWPORTS[0]:
+        await screenshot(page, "coordinator-import-refused-phone")
     await page.context.close()
