@@ -1,6 +1,10 @@
-"""Litestar guards for the SPEC's role table."""
+"""Litestar guards for the SPEC's role table.
 
-from collections.abc import Callable
+Guards are coroutines: Litestar runs a plain function in its thread pool, which
+under load costs every request a round trip through the pool and the loop.
+"""
+
+from collections.abc import Awaitable, Callable
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
@@ -11,7 +15,7 @@ from accounts.cross_site import CROSS_SITE_DETAIL, is_cross_site_write
 from accounts.roles import Role, at_least
 from core.errors import Forbidden
 
-Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 
 
 def caller_of(connection: ASGIConnection) -> Caller | None:
@@ -19,16 +23,20 @@ def caller_of(connection: ASGIConnection) -> Caller | None:
     return user if isinstance(user, Caller) else None
 
 
-def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    if caller_of(connection) is None:
+def _signed_in_or_refuse(connection: ASGIConnection) -> Caller:
+    caller = caller_of(connection)
+    if caller is None:
         raise NotAuthorizedException(detail="Please sign in first.")
+    return caller
+
+
+async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    _signed_in_or_refuse(connection)
 
 
 def requires_role(role: Role) -> Guard:
-    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-        requires_login(connection, handler)
-        caller = caller_of(connection)
-        assert caller is not None
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        caller = _signed_in_or_refuse(connection)
         if not at_least(caller.role, role):
             raise Forbidden(
                 "This needs the {role} role; you are signed in as {current}.",
@@ -45,7 +53,7 @@ requires_coordinator = requires_role(Role.COORDINATOR)
 requires_admin = requires_role(Role.ADMIN)
 
 
-def refuses_cross_site(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def refuses_cross_site(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """For writes that set the session cookie: another site must not sign a browser in."""
     if is_cross_site_write(connection):
         raise PermissionDeniedException(detail=CROSS_SITE_DETAIL)

@@ -2,9 +2,12 @@
 
 A `before_send` hook sees every response, including Litestar's own 404s, the
 static files and the mounted Piccolo Admin, which route middleware would miss.
+
+Every poll pays for this hook, so it is a coroutine (Litestar runs a plain
+function in its thread pool, a round trip per response) and works on the raw
+header pairs in one pass.
 """
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
 _POLICY = {
@@ -46,22 +49,43 @@ def policy_for(path: str) -> str:
     return CONTENT_SECURITY_POLICY
 
 
-def security_headers(public_url: str) -> BeforeMessageSendHookHandler:
-    https_only = public_url.startswith("https://")
+def _fixed_headers(https_only: bool) -> list[tuple[bytes, bytes]]:
+    headers = [
+        (b"x-content-type-options", b"nosniff"),
+        (b"x-frame-options", b"DENY"),
+        # Private feed tokens live in URLs: no page passes its address on.
+        (b"referrer-policy", b"no-referrer"),
+    ]
+    if https_only:
+        headers.append((b"strict-transport-security", b"max-age=31536000"))
+    return headers
 
-    def add_headers(message: Message, scope: Scope) -> None:
+
+_OURS = {
+    b"content-security-policy",
+    b"x-content-type-options",
+    b"x-frame-options",
+    b"referrer-policy",
+    b"strict-transport-security",
+}
+
+
+def security_headers(public_url: str) -> BeforeMessageSendHookHandler:
+    fixed = _fixed_headers(public_url.startswith("https://"))
+    policies = {
+        policy: (b"content-security-policy", policy.encode())
+        for policy in (CONTENT_SECURITY_POLICY, ADMIN_CONTENT_SECURITY_POLICY)
+    }
+
+    async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = MutableScopeHeaders.from_message(message)
         # A mount (the admin) sees its own path; raw_path is what the browser asked for.
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else scope["path"]
-        headers["Content-Security-Policy"] = policy_for(path)
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["X-Frame-Options"] = "DENY"
-        # Private feed tokens live in URLs: no page passes its address on.
-        headers["Referrer-Policy"] = "no-referrer"
-        if https_only:
-            headers["Strict-Transport-Security"] = "max-age=31536000"
+        headers = [pair for pair in message.get("headers") or [] if pair[0].lower() not in _OURS]
+        headers.append(policies[policy_for(path)])
+        headers.extend(fixed)
+        message["headers"] = headers
 
     return add_headers

@@ -285,6 +285,12 @@ def _parse_wrk(output: str) -> dict[str, float]:
     }
 
 
+def _wrk_error_kinds(output: str) -> str:
+    """wrk's own breakdown (connect, read, write, timeout), or "" when it saw none."""
+    found = re.search(r"Socket errors:(.*)", output)
+    return found.group(1).strip() if found else ""
+
+
 async def _counts(env: dict[str, str], refs: list[str]) -> dict[str, int]:
     """How many rows hold each client_ref the drill sent, straight from the database."""
     if "DATABASE_URL" in env:
@@ -355,6 +361,7 @@ def drill(kind: str, workers: int, seconds: int, pollers: int, staff: int) -> di
         "feed_p50_ms": feeds["p50_ms"],
         "feed_p99_ms": feeds["p99_ms"],
         "feed_errors": int(feeds["non_2xx_3xx"] + feeds["socket_errors"]),
+        "feed_error_kinds": _wrk_error_kinds(wrk_output),
         "interceptions_acknowledged": len(staff_result.acknowledged),
         "interception_p50_ms": round(_ms(staff_result.latencies, 0.5), 1),
         "interception_p99_ms": round(_ms(staff_result.latencies, 0.99), 1),
