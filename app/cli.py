@@ -55,7 +55,7 @@ def main() -> None:
     "--request-log/--no-request-log",
     default=True,
     show_default=True,
-    help="One JSON line per request on stderr (--no-request-log: uvicorn's plain access log).",
+    help="One JSON line per request on stderr (--no-request-log: Granian's plain access log).",
 )
 def serve(
     host: str,
@@ -66,8 +66,7 @@ def serve(
     request_log: bool,
 ) -> None:
     """Serve the web app and API."""
-    import uvicorn
-
+    from app.server import run
     from app.settings import Settings
 
     if reload and workers > 1:
@@ -86,18 +85,9 @@ def serve(
     # place for one yet, which is not a reason to refuse serving.
     _ensure_admin(quiet_when_impossible=True)
     click.echo(f"Fangzha is serving on http://{host}:{port}  (API docs: /schema)")
-    # Only the configured proxies may say who the client is (FANGZHA_TRUSTED_PROXIES).
-    trusted = [str(network) for network in settings.trusted_proxies]
-    uvicorn.run(
-        "app.asgi:app",
-        host=host,
-        port=port,
-        reload=reload,
-        workers=workers,
-        proxy_headers=bool(trusted),
-        forwarded_allow_ips=trusted or None,
-        access_log=not request_log,
-    )
+    # Proxies: the app reads X-Forwarded-For from FANGZHA_TRUSTED_PROXIES only
+    # (accounts/client_address.py), so the server passes the peer address as it is.
+    run(host, port, workers, reload=reload, access_log=not request_log)
 
 
 def _prepare_metrics_folder(folder: str) -> None:

@@ -1,16 +1,17 @@
 """Private feed addresses are secrets: the logs show them without their token.
 
-Uvicorn's access log prints every request path, and a private calendar path
+Granian's access log prints every request path, and a private calendar path
 carries a token that works like a password for as long as it is not rotated.
 The filter rewrites such paths in the records of the loggers that print paths.
 """
 
 import logging
 import re
+from collections.abc import Mapping
 
 _PRIVATE_FEED = re.compile(r"(/calendar/private/)[^/?#\s\"]+")
 REDACTED = r"\1[token]"
-LOGGERS = ("uvicorn.access", "uvicorn.error", "litestar", "fangzha")
+LOGGERS = ("granian.access", "_granian", "litestar", "fangzha")
 
 
 def redact(text: str) -> str:
@@ -23,6 +24,12 @@ class RedactPrivateFeedTokens(logging.Filter):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, Mapping):
+            # Granian's access line fills its format from a dictionary.
+            record.args = {
+                key: redact(value) if isinstance(value, str) else value
+                for key, value in record.args.items()
+            }
         return True
 
 

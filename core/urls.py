@@ -42,7 +42,8 @@ def canonical_base_url(scope: Scope) -> str:
     if not name and server:
         name = f"[{server[0]}]" if ":" in str(server[0]) else str(server[0]).lower()
     port = _port(header)
-    listening = server[1] if server else None
+    # Granian gives the port as text, uvicorn as a number (the ASGI spec says int).
+    listening = int(str(server[1])) if server and str(server[1]).isdigit() else None
     if port is None or port != listening or port == _DEFAULT_PORTS[scheme]:
         return f"{scheme}://{name}"
     return f"{scheme}://{name}:{port}"
