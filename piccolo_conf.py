@@ -12,9 +12,9 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
 
 from core.replica import PrimaryWithReplica
+from core.sqlite_engine import OneHopSQLiteEngine
 
 # The file holds interceptions and password hashes: only the service's own user
 # may read it. SQLite gives the -wal and -shm files the mode of the database file.
@@ -39,7 +39,7 @@ def private_sqlite_file(path: Path) -> None:
             continue
 
 
-def _engine() -> PostgresEngine | SQLiteEngine:
+def _engine() -> PostgresEngine | OneHopSQLiteEngine:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         replica = os.environ.get("DATABASE_REPLICA_URL", "").strip()
@@ -49,7 +49,7 @@ def _engine() -> PostgresEngine | SQLiteEngine:
     path = Path(os.environ.get("FANGZHA_SQLITE_PATH", "data/fangzha.sqlite"))
     private_sqlite_file(path)
     # A generous busy timeout: staff on slow links retry, and SQLite serialises writers.
-    return SQLiteEngine(path=str(path), timeout=30)
+    return OneHopSQLiteEngine(path=str(path), timeout=30)
 
 
 DB = _engine()

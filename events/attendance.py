@@ -7,6 +7,7 @@ from typing import Any
 from accounts.caller import Caller
 from core.errors import Unprocessable
 from core.transactions import hold, lock_key, write_transaction
+from core.writer_loop import on_writer_loop
 from events.event_rows import schedule_of, visible_row
 from events.history import diff, record_attendance_change
 from events.recurrence import RecurrenceError, is_occurrence, local_iso, utc_instant
@@ -91,6 +92,7 @@ def _fields(row: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
+@on_writer_loop
 async def record_attendance(caller: Caller, event_id: int, data: AttendanceIn) -> AttendanceOut:
     """Creates or replaces the record of one occurrence, and records the change."""
     async with write_transaction(Attendance):

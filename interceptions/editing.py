@@ -11,6 +11,7 @@ from accounts.scoping import visible_branch_ids
 from core.clock import utcnow
 from core.errors import Forbidden
 from core.transactions import write_transaction
+from core.writer_loop import on_writer_loop
 from interceptions.display import EDITABLE, api_value, masked_of, to_out
 from interceptions.history import record_change
 from interceptions.masking import mask_fields
@@ -85,6 +86,7 @@ async def _new_values(
     return new, masked
 
 
+@on_writer_loop
 async def update_interception(
     caller: Caller, interception_id: int, data: InterceptionUpdate
 ) -> InterceptionOut:

@@ -22,6 +22,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.errors import Conflict
 from core.transactions import write_transaction
+from core.writer_loop import on_writer_loop
 from interceptions.tables import Interception
 
 # Every column a new row fills, in the order of PreparedRow.values; defaults come
@@ -99,6 +100,7 @@ async def _copy_chunk(
     )
 
 
+@on_writer_loop
 async def store_prepared(spool: BinaryIO, user_id: int, now: datetime) -> None:
     """Insert every spooled row and its history entry in one transaction."""
     postgres = isinstance(Interception._meta.db, PostgresEngine)

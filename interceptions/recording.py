@@ -11,6 +11,7 @@ from accounts.scoping import visible_branch_ids
 from core.clock import utcnow
 from core.errors import Conflict, Unprocessable
 from core.transactions import write_transaction
+from core.writer_loop import on_writer_loop
 from interceptions.display import api_values, to_out
 from interceptions.history import record_change
 from interceptions.masking import mask_fields
@@ -44,6 +45,7 @@ def _replay(row: dict[str, Any], visible: list[int] | None) -> InterceptionOut:
     return to_out(row)
 
 
+@on_writer_loop
 async def create_interception(
     caller: Caller, data: InterceptionCreate
 ) -> tuple[InterceptionOut, bool]:

@@ -12,6 +12,7 @@ from accounts.scoping import visible_branch_ids
 from core.clock import utcnow
 from core.errors import Conflict, Forbidden
 from core.transactions import write_transaction
+from core.writer_loop import on_writer_loop
 from interceptions.display import masked_of, to_out
 from interceptions.history import record_change
 from interceptions.masking import mask_text
@@ -61,6 +62,7 @@ async def require_second_person(caller: Caller, row: dict[str, Any]) -> None:
         )
 
 
+@on_writer_loop
 async def review_interception(
     caller: Caller, interception_id: int, verdict: Verdict, note: str
 ) -> InterceptionOut:
