@@ -247,21 +247,25 @@ async def _measure(base: str, pid: int, rows: int) -> None:
     await _import_while_posting(base, tokens["bench_staff"])
 
 
-def _serve(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def _serve(env: dict[str, str]) -> tuple[subprocess.Popen, str, int]:
+    """`fangzha serve` as production runs it; also the pid of its one worker (whose RSS counts)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    fangzha = Path(sys.executable).with_name("fangzha")
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--port", str(port), "--no-access-log"],
+        [str(fangzha), "serve", "--port", str(port), "--no-request-log"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
             if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return process, base
+                children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+                return process, base, int(children.split()[0])
         except httpx.TransportError:
             time.sleep(0.2)
     process.kill()
@@ -273,9 +277,9 @@ def _run(label: str, env: dict[str, str], rows: int) -> None:
     started = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--seed", str(rows)], cwd=ROOT, env=env, check=True)
     print(f"  seeded {rows:,} interceptions in {time.perf_counter() - started:.0f} s")
-    process, base = _serve(env)
+    process, base, worker = _serve(env)
     try:
-        asyncio.run(_measure(base, process.pid, rows))
+        asyncio.run(_measure(base, worker, rows))
     finally:
         process.terminate()
         process.wait(30)

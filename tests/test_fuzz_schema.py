@@ -1,6 +1,6 @@
 """Schemathesis against the app's own OpenAPI document: every operation, as admin.
 
-The real app runs under uvicorn in a subprocess on the test database (so the
+The real app runs under `fangzha serve` (Granian) in a subprocess on the test database (so the
 async database pool lives in its own event loop), loaded with the demo. Each
 operation gets a fixed number of generated requests, valid and invalid, with a
 derandomised Hypothesis: the same inputs every run. Any 5xx or any response that
