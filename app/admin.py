@@ -168,4 +168,17 @@ async def admin(scope: Scope, receive: Receive, send: Send) -> None:
     if not caller.is_admin:
         raise PermissionDeniedException("Only admins may use the admin site.")
     token = await piccolo_session_for(caller)
-    await admin_app()(_with_session_cookie(scope, token), receive, send)
+    await admin_app()(_without_pathsend(_with_session_cookie(scope, token)), receive, send)
+
+
+def _without_pathsend(scope: Scope) -> Scope:
+    """The admin's static files are sent as bodies, not as a path for the server to send.
+
+    Granian offers the `http.response.pathsend` extension and Starlette's file
+    responses use it, but the middleware between them (compression, the request
+    log, Litestar's own send wrapper) only knows body messages, so the admin's
+    scripts answered 500.
+    """
+    extensions = dict(scope.get("extensions") or {})
+    extensions.pop("http.response.pathsend", None)
+    return {**scope, "extensions": extensions}  # type: ignore[return-value]

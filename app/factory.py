@@ -30,7 +30,7 @@ from app.error_pages import find_caller_for_error_page, with_error_pages
 from app.errors import exception_handlers
 from app.health import health
 from app.hosts import AllowedHosts, allowed_hosts_config
-from app.json_log import json_logging
+from app.json_log import drain_log_queues, json_logging
 from app.log_redaction import keep_tokens_out_of_logs
 from app.metrics import MetricsController, prometheus
 from app.openapi_statuses import ErrorStatuses
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     options: dict[str, Any] = {
         "route_handlers": route_handlers,
         "on_startup": [keep_tokens_out_of_logs, open_database],
-        "on_shutdown": [close_database],
+        "on_shutdown": [close_database, drain_log_queues],
         "middleware": [
             # First, so that its timings include the host check and the sign-in.
             prometheus.middleware,

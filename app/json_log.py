@@ -8,9 +8,12 @@ the top level; any other record carries its message, with private calendar
 tokens redacted, and the id of the request it was written in.
 """
 
+import asyncio
 import json
 import logging
+import time
 from datetime import UTC, datetime
+from logging.handlers import QueueHandler
 
 from litestar.logging.config import LoggingConfig
 
@@ -45,3 +48,29 @@ def json_logging() -> LoggingConfig:
     keeps the rest of its configuration as Litestar builds it on every Python.
     """
     return LoggingConfig(formatters={"standard": {"()": JsonLines}})
+
+
+async def drain_log_queues() -> None:
+    """At shutdown: wait until the queued log lines are written.
+
+    Litestar's queue listener is stopped by an `atexit` hook, but a server's
+    worker processes end without running those, and the lines still queued
+    (the last requests' lines, under load many) were lost.
+    """
+    loggers = [logging.getLogger(), *logging.Logger.manager.loggerDict.values()]
+    handlers = {
+        handler
+        for logger in loggers
+        if isinstance(logger, logging.Logger)
+        for handler in logger.handlers
+        if isinstance(handler, QueueHandler)
+    }
+    deadline = time.monotonic() + 5
+    for handler in handlers:
+        # The listener marks each record done once its handlers wrote it.
+        # (A thread empties the queue; there is no event to await.)
+        while getattr(handler.queue, "unfinished_tasks", 0) and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+        listener = getattr(handler, "listener", None)
+        for target in getattr(listener, "handlers", ()):
+            target.flush()

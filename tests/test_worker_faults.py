@@ -60,6 +60,23 @@ async def _holder(port: int, pids: list[int]) -> int:
     return pid
 
 
+def _state(pid: int) -> str:
+    """The process's state letter, or "" when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return ""
+
+
+async def _dead(pid: int) -> None:
+    """Until the killed worker is gone (a zombie or reaped): until then the kernel may
+    still hand it a new connection, which then dies with it."""
+    deadline = time.monotonic() + 10
+    while _state(pid) not in ("Z", "X", ""):
+        assert time.monotonic() < deadline, f"worker {pid} still runs after SIGKILL"
+        await asyncio.sleep(0.02)
+
+
 async def _wait_for_workers(server_pid: int, count: int, gone: int = 0) -> list[int]:
     deadline = time.monotonic() + 60
     while len(pids := _workers(server_pid)) != count or gone in pids:
@@ -94,6 +111,7 @@ async def test_a_worker_killed_during_a_csv_import_leaves_all_rows_or_none(world
             # Into the request: the upload is read, the rows are being checked or stored.
             await asyncio.sleep(0.3)
             os.kill(victim, signal.SIGKILL)
+            await _dead(victim)
             try:
                 answer = await upload
                 outcome = answer.status_code
