@@ -10,10 +10,11 @@ turns (uvicorn, Granian, uvicorn, …) so that a noisy machine weighs on both:
 
 each with 50 connections, and the conditional poll again with 500 (as the
 load drill's calendar apps), where the slowest answers count as much as the
-rate: wrk gives up on an answer after 10 s, as a calendar app would.
+rate.
 
 Prints requests per second and the 99th percentile latency per server
-(median of the rounds), the polls wrk gave up on, and Granian ÷ uvicorn.
+(median of the rounds) and Granian ÷ uvicorn. (wrk gives up on an answer only
+after 10 s, longer than a round: the p99 is where a slow tail shows.)
 Needs wrk (apt-get install wrk); uvicorn comes from the dev dependencies.
 """
 
@@ -91,7 +92,7 @@ def _serving(server: str, workers: int, env: dict[str, str]) -> Iterator[str]:
             process.wait(timeout=15)
 
 
-Measured = tuple[float, float, int]  # requests/s, p99 in ms, answers given up on
+Measured = tuple[float, float]  # requests/s, p99 in ms
 
 
 def _wrk(url: str, *headers: str, connections: int = 50) -> Measured:
@@ -104,11 +105,9 @@ def _wrk(url: str, *headers: str, connections: int = 50) -> Measured:
     found = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    timeouts = re.search(r"timeout (\d+)", output)
     return (
         float(found.group(1)) if found else 0.0,
         float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
-        int(timeouts.group(1)) if timeouts else 0,
     )
 
 
@@ -156,8 +155,7 @@ def main() -> None:
                 runs = [run[name] for run in results[(server, workers)]]
                 rates[server] = statistics.median(r[0] for r in runs)
                 p99 = statistics.median(r[1] for r in runs)
-                gave_up = sum(r[2] for r in runs)
-                line += f"  {server} {rates[server]:7.0f}/s p99 {p99:7.0f} ms gave up {gave_up:4}"
+                line += f"  {server} {rates[server]:7.0f}/s p99 {p99:7.0f} ms"
             print(f"{line}  granian/uvicorn {rates['granian'] / rates['uvicorn']:.2f}")
 
 
