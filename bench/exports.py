@@ -186,7 +186,8 @@ async def _export(base: str, auth: dict[str, str], pid: int, extension: str, row
 def _import_file(rows: int) -> bytes:
     lines = ["client_ref,occurred_at,channel,fraud_type,amount_saved,description"]
     lines += [
-        f"import-{uuid.uuid4().hex[:6]}-{n},2025-06-01 10:00,counter,other,{n % 1000}.50,"
+        # Letters between the numbers: digits run together would read as a phone number.
+        f"import-{n}x{uuid.uuid4().hex[:6]}z,2025-06-01 10:00,counter,other,{n % 1000}.50,"
         f"第{n}笔：老人欲向投资导师转账，柜员劝阻成功"
         for n in range(rows)
     ]
