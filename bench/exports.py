@@ -45,7 +45,7 @@ async def _seed(rows: int) -> None:
     from accounts.tables import Branch, User
     from app.database import close_database, migrate, open_database
     from core.transactions import write_transaction
-    from interceptions.import_writing import NEW_ROW_COLUMNS, _statements
+    from interceptions.import_rows import NEW_ROW_COLUMNS, sqlite_insert
     from interceptions.tables import Interception
 
     await open_database()
@@ -74,7 +74,7 @@ async def _seed(rows: int) -> None:
             )[0]["id"]
         )
     postgres = isinstance(Interception._meta.db, PostgresEngine)
-    insert, _ = _statements(postgres)
+    insert = sqlite_insert()
     start = datetime(2025, 12, 31, tzinfo=UTC)
     fraud_types = ["fake_investment", "order_brushing", "fake_loan", "impersonating_authorities"]
     names = [c._meta.db_column_name for c in NEW_ROW_COLUMNS]
@@ -194,9 +194,13 @@ def _import_file(rows: int) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
 
 
+_DIGITS_AS_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+
+
 async def _post_one(client: httpx.AsyncClient) -> float:
     body = {
-        "client_ref": f"single-{uuid.uuid4().hex}",
+        # Letters only: a run of random digits could read as a phone number and be refused.
+        "client_ref": "single-" + uuid.uuid4().hex.translate(_DIGITS_AS_LETTERS),
         "occurred_at": "2025-06-01T14:30:00+08:00",
         "channel": "counter",
         "fraud_type": "fake_investment",

@@ -182,7 +182,7 @@ class OneHopSQLiteEngine(SQLiteEngine):
         finally:
             connection.close()
 
-    def _writer_connection(self) -> sqlite3.Connection:
+    def writer_connection(self) -> sqlite3.Connection:
         """The writer thread's own connection, opened again when the arguments change.
 
         Kept because each call into SQLite lets go of the GIL, and taking it back
@@ -201,7 +201,7 @@ class OneHopSQLiteEngine(SQLiteEngine):
 
     async def get_connection(self) -> Any:
         if on_writer_thread():
-            return ImmediateConnection(self._writer_connection())
+            return ImmediateConnection(self.writer_connection())
         return await super().get_connection()
 
     async def _run_in_new_connection(
@@ -213,7 +213,7 @@ class OneHopSQLiteEngine(SQLiteEngine):
     ) -> list[dict[str, Any]]:
         if on_writer_thread():
             rows: list[dict[str, Any]] = (
-                self._writer_connection().execute(query, args or []).fetchall()
+                self.writer_connection().execute(query, args or []).fetchall()
             )
             return rows
         loop = asyncio.get_running_loop()

@@ -27,7 +27,8 @@ from core.clock import utcnow
 from core.errors import Message, message_of, with_message
 from interceptions.csv_reading import RecordReader, detect_encoding, map_header
 from interceptions.csv_rows import TEXT_LIMITS, Lookups, cell, check_row, is_id
-from interceptions.import_writing import NEW_ROW_COLUMNS, PreparedRow, store_prepared
+from interceptions.import_rows import NEW_ROW_COLUMNS, PreparedRow
+from interceptions.import_writing import store_prepared
 from interceptions.masking import mask_fields
 from interceptions.recording import creation_changes
 from interceptions.rules import events_by_id

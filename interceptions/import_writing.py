@@ -1,20 +1,23 @@
-"""Storing checked import rows in one short write transaction: all of them, or none.
+"""Storing checked import rows: all of them or none, in one short write transaction.
 
 Everything that takes time (reading, checking, masking, building each row and
-its history entry) is done before; inside the transaction the database
-driver's bulk insert writes the rows and their history. On SQLite the
-transaction holds the write lock, so it must be short: `executemany` is about
-ten times faster than building an INSERT per chunk of rows in Python. On
-PostgreSQL each chunk is one statement (COPY, then one INSERT … SELECT for the
-history): the interception tallies are kept by statement-level triggers, and a
-statement per row would update the same tally rows once per row within one
-transaction, each update slower than the last.
+its history entry) is done before, and the rows wait in a spool file. Staff
+keep logging interceptions while a large file is stored, so the transaction
+that makes the rows visible must be short, and hold the locks a single POST
+needs only for a moment:
+
+- SQLite has one write lock for the whole file. The rows are first copied into
+  a staging database file of their own (no lock on ours), then moved with a
+  few INSERT … SELECT statements (interceptions/import_sqlite.py).
+- PostgreSQL locks rows: a POST waits only for the tally rows the import also
+  adds to. The rows are copied into a temporary table, then one statement
+  inserts them and their history; the statement trigger tallies them at its
+  end, just before COMMIT.
 """
 
-import pickle
 import sqlite3
 from datetime import datetime
-from typing import Any, BinaryIO, NamedTuple
+from typing import BinaryIO
 
 import anyio.to_thread
 import asyncpg
@@ -22,12 +25,9 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.errors import Conflict
 from core.transactions import write_transaction
-from core.writer_loop import on_writer_loop
+from interceptions.import_rows import NAMES, NEW_ROW_COLUMNS, next_chunk
+from interceptions.import_sqlite import store_on_sqlite
 from interceptions.tables import Interception
-
-# Every column a new row fills, in the order of PreparedRow.values; defaults come
-# from the table, so a column added later needs no change here.
-NEW_ROW_COLUMNS = tuple(c for c in Interception._meta.columns if not c._meta.primary_key)
 
 _RACED = (
     "Some rows were logged by someone else while the file was checked; "
@@ -39,84 +39,49 @@ _GONE = (
 )
 
 
-class PreparedRow(NamedTuple):
-    values: tuple[Any, ...]
-    client_ref: str
-    changes: str  # the history entry's JSON
-
-
-_POSTGRES_HISTORY = (
-    'INSERT INTO interception_change (interception, "at", "user", action, changes) '
-    "SELECT i.id, $1::timestamptz, $2::integer, 'create', c.changes::json "
-    "FROM unnest($3::text[], $4::text[]) AS c(client_ref, changes) "
-    "JOIN interception i ON i.client_ref = c.client_ref"
-)
-
-
-def _statements(postgres: bool) -> tuple[str, str]:
-    names = ", ".join(f'"{c._meta.db_column_name}"' for c in NEW_ROW_COLUMNS)
-    if postgres:
-        marks = ", ".join(f"${i}" for i in range(1, len(NEW_ROW_COLUMNS) + 1))
-        history = _POSTGRES_HISTORY
-    else:
-        marks = ", ".join("?" for _ in NEW_ROW_COLUMNS)
-        history = (
-            'INSERT INTO interception_change (interception, "at", "user", action, changes) '
-            "SELECT id, ?, ?, 'create', ? FROM interception WHERE client_ref = ?"
-        )
-    # Names from the table definition, values as parameters: nothing from the file.
-    return f"INSERT INTO interception ({names}) VALUES ({marks})", history  # noqa: S608
-
-
-def _next_chunk(spool: BinaryIO) -> list[PreparedRow]:
-    try:
-        chunk: list[PreparedRow] = pickle.load(spool)  # noqa: S301 - our own temporary file
-    except EOFError:
-        return []
-    return chunk
-
-
 def _is_unique_violation(error: Exception) -> bool:
     if isinstance(error, asyncpg.exceptions.UniqueViolationError):
         return True
     return isinstance(error, sqlite3.IntegrityError) and "UNIQUE" in str(error)
 
 
-async def _copy_chunk(
-    connection: Any, chunk: list[PreparedRow], user_id: int, now: datetime
-) -> None:
-    """One chunk on PostgreSQL: the rows by COPY, their history by one INSERT … SELECT."""
-    await connection.copy_records_to_table(
-        "interception",
-        records=[row.values for row in chunk],
-        columns=[c._meta.db_column_name for c in NEW_ROW_COLUMNS],
-    )
-    await connection.execute(
-        _POSTGRES_HISTORY,
-        now,
-        user_id,
-        [row.client_ref for row in chunk],
-        [row.changes for row in chunk],
-    )
+_STAGE = "import_new_row"
+_POSTGRES_STAGE = (
+    f"CREATE TEMPORARY TABLE {_STAGE} ON COMMIT DROP AS "  # noqa: S608 - names from the table
+    f"SELECT 0::bigint AS ordinal, {NAMES}, ''::text AS changes FROM interception WITH NO DATA"
+)
+# The history's INSERT takes the new ids from the rows' INSERT, in one statement,
+# so that the tally trigger (which runs at the statement's end) is its last step.
+_POSTGRES_MOVE = (
+    f"WITH new AS (INSERT INTO interception ({NAMES}) "  # noqa: S608 - names from the table
+    f"SELECT {NAMES} FROM {_STAGE} ORDER BY ordinal RETURNING id, client_ref) "
+    'INSERT INTO interception_change (interception, "at", "user", action, changes) '
+    "SELECT new.id, $1::timestamptz, $2::integer, 'create', s.changes::json "
+    f"FROM new JOIN {_STAGE} s USING (client_ref) ORDER BY s.ordinal"
+)
 
 
-@on_writer_loop
+async def _store_postgres(spool: BinaryIO, user_id: int, now: datetime) -> None:
+    columns = ["ordinal", *(c._meta.db_column_name for c in NEW_ROW_COLUMNS), "changes"]
+    ordinal = 0
+    async with write_transaction(Interception) as transaction:
+        connection = transaction.connection
+        await connection.execute(_POSTGRES_STAGE)
+        # A chunk at a time, so memory holds one chunk however long the file.
+        while chunk := await anyio.to_thread.run_sync(next_chunk, spool):
+            records = [(ordinal + n, *row.values, row.changes) for n, row in enumerate(chunk)]
+            ordinal += len(chunk)
+            await connection.copy_records_to_table(_STAGE, records=records, columns=columns)
+        await connection.execute(_POSTGRES_MOVE, now, user_id)
+
+
 async def store_prepared(spool: BinaryIO, user_id: int, now: datetime) -> None:
     """Insert every spooled row and its history entry in one transaction."""
-    postgres = isinstance(Interception._meta.db, PostgresEngine)
-    insert, history = _statements(postgres)
     try:
-        async with write_transaction(Interception) as transaction:
-            connection = transaction.connection
-            # A chunk at a time, so memory holds one chunk however long the file.
-            while chunk := await anyio.to_thread.run_sync(_next_chunk, spool):
-                if postgres:
-                    await _copy_chunk(connection, chunk, user_id, now)
-                    continue
-                await connection.executemany(insert, [row.values for row in chunk])
-                await connection.executemany(
-                    history, [(now, user_id, row.changes, row.client_ref) for row in chunk]
-                )
+        if isinstance(Interception._meta.db, PostgresEngine):
+            await _store_postgres(spool, user_id, now)
+        else:
+            await store_on_sqlite(spool, user_id, now)
     except (sqlite3.IntegrityError, asyncpg.exceptions.IntegrityConstraintViolationError) as exc:
         # Someone logged one of these client_refs, or removed a referred event,
         # after the check; the transaction rolled back, nothing is stored.

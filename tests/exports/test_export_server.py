@@ -71,11 +71,11 @@ def server(world) -> Iterator[tuple[str, subprocess.Popen]]:
 async def _seed(world, count: int) -> None:
     """Many interceptions at once, as the import writes them (driver bulk insert)."""
     from core.transactions import write_transaction
-    from interceptions.import_writing import NEW_ROW_COLUMNS, _statements
+    from interceptions.import_rows import NEW_ROW_COLUMNS, sqlite_insert
     from interceptions.tables import Interception
 
     postgres = type(Interception._meta.db).__name__ == "PostgresEngine"
-    insert, _ = _statements(postgres)
+    insert = sqlite_insert()
     start = datetime(2025, 12, 31, tzinfo=UTC)
     rows = []
     for n in range(count):
