@@ -1,25 +1,33 @@
-"""Sheets as Excel workbooks: typed cells, a totals row, built on disk in a worker thread.
+"""Sheets as Excel workbooks: typed cells, a totals row, built on disk by a child process.
 
-xlsxwriter's constant_memory mode writes each row to a temporary file as soon
-as the next one starts, so memory stays flat however many rows there are; the
-finished workbook is read back from disk in chunks. Excel holds at most
-1,048,576 rows a sheet: a longer export continues on further sheets.
+xlsxwriter is pure Python: a thread of the server would hold the GIL while it
+writes and keep the event loop waiting, so the server only reads the pages and
+hands them to `python -m exports.xlsx_process`, which writes the workbook with
+WorkbookBuilder. xlsxwriter's constant_memory mode writes each row to a
+temporary file as soon as the next one starts, so memory stays flat however
+many rows there are; the finished workbook is read back from disk in chunks.
+Excel holds at most 1,048,576 rows a sheet: a longer export continues on further sheets.
 """
 
 import os
+import pickle
+import subprocess
+import sys
 import tempfile
 from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 import anyio
-import anyio.to_thread
 import xlsxwriter
+from anyio.abc import ByteSendStream
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from exports.export_sheets import sheet_key
 from exports.spreadsheet import Column, Kind, Row, Sheet
 from interceptions.display import DISPLAY_ZONE
 
@@ -27,6 +35,10 @@ from interceptions.display import DISPLAY_ZONE
 SHEET_DATA_ROWS = 1_048_576 - 2
 _MAX_CELL = 32_767
 _CHUNK = 256 * 1024
+# Enough of the child's stderr to hold its traceback.
+_ERROR_TAIL = 4096
+# The folder holding the exports package: the child runs the same code as the server.
+_ROOT = Path(__file__).resolve().parents[1]
 _TOTALS_LABEL = "合计"
 
 _NUMBER_FORMATS = {
@@ -53,10 +65,11 @@ def excel_time(value: datetime) -> datetime:
 
 
 class WorkbookBuilder:
-    """Rows in, one workbook out; every method runs in a worker thread, one call at a time."""
+    """Rows in, one workbook out, in the child process (exports/xlsx_process.py)."""
 
-    def __init__(self, sheet: Sheet, path: str, folder: str) -> None:
+    def __init__(self, sheet: Sheet, path: str, folder: str, rows_per_sheet: int) -> None:
         self._sheet = sheet
+        self._rows_per_sheet = rows_per_sheet
         self._book = xlsxwriter.Workbook(
             path,
             {
@@ -121,7 +134,7 @@ class WorkbookBuilder:
     def add(self, rows: list[Row]) -> None:
         columns = self._sheet.columns
         for row in rows:
-            if self._next_row > SHEET_DATA_ROWS:
+            if self._next_row > self._rows_per_sheet:
                 self._finish_sheet()
                 self._start_sheet()
             for index, column in enumerate(columns):
@@ -152,14 +165,57 @@ class WorkbookBuilder:
         self._book.close()
 
 
-async def xlsx_chunks(sheet: Sheet, pages: AsyncIterator[list[Row]]) -> AsyncIterator[bytes]:
-    """The workbook, built from the pages in a worker thread, then read back from disk."""
+def _tail(errors: IO[bytes]) -> str:
+    errors.seek(0, os.SEEK_END)
+    errors.seek(max(0, errors.tell() - _ERROR_TAIL))
+    return errors.read().decode(errors="replace").strip()
+
+
+async def _send(stdin: ByteSendStream, pages: AsyncIterator[list[Row]]) -> None:
+    try:
+        async for rows in pages:
+            await stdin.send(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+    except anyio.BrokenResourceError:
+        return  # the child stopped reading: its exit status and stderr say why
+    await stdin.aclose()  # end of input: the child closes the workbook
+
+
+async def _build(key: str, path: str, folder: str, pages: AsyncIterator[list[Row]]) -> None:
+    """Writes the workbook at path in a child process, fed the pages through its stdin."""
+    # Read now rather than in the child, so that the server decides it.
+    rows_per_sheet = str(SHEET_DATA_ROWS)
+    command = [sys.executable, "-m", "exports.xlsx_process", key, path, folder, rows_per_sheet]
+    # A file rather than a pipe: a child writing much to stderr cannot block on it.
+    with tempfile.TemporaryFile(dir=folder) as errors:
+        process = await anyio.open_process(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors, cwd=_ROOT
+        )
+        # Leaving the block reaps the child, also when the export is cancelled.
+        async with process:
+            try:
+                assert process.stdin is not None
+                await _send(process.stdin, pages)
+                status = await process.wait()
+            finally:
+                # A client gone midway, or a page that failed: the workbook is wanted no more.
+                if process.returncode is None:
+                    process.kill()
+        if status != 0:
+            raise RuntimeError(
+                f"the XLSX export's child process exited with status {status}:\n{_tail(errors)}"
+            )
+
+
+async def _chunks(key: str, pages: AsyncIterator[list[Row]]) -> AsyncIterator[bytes]:
     with tempfile.TemporaryDirectory(prefix="fangzha-export-") as folder:
         path = os.path.join(folder, "export.xlsx")
-        builder = await anyio.to_thread.run_sync(WorkbookBuilder, sheet, path, folder)
-        async for rows in pages:
-            await anyio.to_thread.run_sync(builder.add, rows)
-        await anyio.to_thread.run_sync(builder.close)
+        await _build(key, path, folder, pages)
         async with await anyio.open_file(path, "rb") as file:
             while chunk := await file.read(_CHUNK):
                 yield chunk
+
+
+def xlsx_chunks(sheet: Sheet, pages: AsyncIterator[list[Row]]) -> AsyncIterator[bytes]:
+    """The workbook, built from the pages by a child process, then read back from disk."""
+    # Looked up before the response starts: an unregistered sheet answers 500, not a cut file.
+    return _chunks(sheet_key(sheet), pages)

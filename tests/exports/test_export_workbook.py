@@ -1,11 +1,17 @@
-"""The interceptions workbook adds up: money cells sum to the summary, to the fen."""
+"""The interceptions workbook adds up, to the fen; a workbook that cannot be written fails."""
 
 import io
 import random
+import traceback
+from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
+import anyio
 import openpyxl
+import pytest
+from litestar.exceptions import LitestarException
 
 from tests.exports.test_exports import XLSX_TYPE
 
@@ -68,3 +74,44 @@ async def test_money_cells_sum_to_the_summarys_amount_saved(client, world):
     assert Decimal(str(totals[money].value)) == amount_saved
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:Q{len(body) + 1}"
+
+
+async def test_a_row_the_workbook_process_cannot_write_fails_the_export(client, world, monkeypatch):
+    """The workbook is written by a child process: its failure ends the export, never hangs it."""
+    from exports import export_rows
+
+    for n in range(3):
+        response = await client.post(
+            "/api/interceptions",
+            json={
+                "client_ref": f"bad-{n}",
+                "occurred_at": "2025-06-01T14:30:00+08:00",
+                "channel": "counter",
+                "fraud_type": "fake_investment",
+                "amount_saved": "12.50",
+            },
+            headers=world.auth("staff_lk"),
+        )
+        assert response.status_code == 201, response.text
+    stored_pages = export_rows.interception_pages
+
+    async def pages_with_a_bad_amount(*args: Any) -> AsyncIterator[list[dict[str, Any]]]:
+        async def pages() -> AsyncIterator[list[dict[str, Any]]]:
+            async for rows in await stored_pages(*args):
+                yield [{**row, "amount_saved_fen": "12.50"} for row in rows]
+
+        return pages()
+
+    # One row a page: more pages follow the one the child fails on.
+    monkeypatch.setattr(export_rows, "PAGE_ROWS", 1)
+    monkeypatch.setattr(export_rows, "interception_pages", pages_with_a_bad_amount)
+    with anyio.fail_after(60), pytest.raises(LitestarException) as failure:
+        await client.get("/api/exports/interceptions.xlsx", headers=world.auth("admin"))
+    # The headers had gone: the body is cut short, as a client on the network sees it.
+    assert str(failure.value) == "Exception caught after response started"
+    # Wrapped by the stream's task group and each middleware: the whole chain, as logged.
+    logged = "".join(traceback.format_exception(failure.value))
+    assert "RuntimeError: the XLSX export's child process exited with status 1" in logged
+    # The child's own traceback, from its own module: the server process wrote no cell.
+    assert 'exports/xlsx_process.py", line' in logged
+    assert "ValueError: invalid literal for int() with base 10: '12.50'" in logged
