@@ -23,6 +23,7 @@ from accounts.passwords import set_hashing_concurrency
 from app.admin import admin
 from app.api_docs import OfflineSwaggerRenderPlugin
 from app.auth import TokenAuthMiddleware
+from app.collector import freeze_startup_objects
 from app.compression import compression_config
 from app.database import close_database, open_database
 from app.demo.banner import note_demo_data
@@ -90,7 +91,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Litestar:
     ]
     options: dict[str, Any] = {
         "route_handlers": route_handlers,
-        "on_startup": [keep_tokens_out_of_logs, open_database],
+        "on_startup": [keep_tokens_out_of_logs, open_database, freeze_startup_objects],
         "on_shutdown": [close_database, drain_log_queues],
         "middleware": [
             # First, so that its timings include the host check and the sign-in.
