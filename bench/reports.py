@@ -28,6 +28,7 @@ import io
 import logging
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -105,12 +106,16 @@ def parent(args: list[str]) -> None:
     try:
         for label, env in runs:
             print(f"=== {label} ===", flush=True)
+            # As a module from the project folder: run as a file, bench/ would come
+            # first on the path and bench/exports.py would hide the exports package.
             subprocess.run(
-                [sys.executable, __file__, "--child", *args],
+                [sys.executable, "-m", "bench.reports", "--child", *args],
+                cwd=ROOT,
                 env={**env, "PYTHONPATH": str(ROOT)},
                 check=True,
             )
     finally:
+        shutil.rmtree(folder, ignore_errors=True)
         if problem is None:
             _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if problem is not None:
@@ -547,7 +552,7 @@ async def measure(setup: dict[str, Any], explain: bool) -> None:
     end = datetime(2026, 1, 1, tzinfo=SHANGHAI)
     city_ids = await subtree_ids_by_code(setup["city_code"])
 
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
 
         async def get(path: str, headers: dict[str, str], **params: Any) -> httpx.Response:
             response = await client.get(path, params=params, headers=headers)
