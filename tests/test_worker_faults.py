@@ -68,11 +68,20 @@ def _state(pid: int) -> str:
         return ""
 
 
+def _threads(pid: int) -> int:
+    try:
+        return len(list(Path(f"/proc/{pid}/task").iterdir()))
+    except FileNotFoundError:
+        return 0
+
+
 async def _dead(pid: int) -> None:
-    """Until the killed worker is gone (a zombie or reaped): until then the kernel may
-    still hand it a new connection, which then dies with it."""
+    """Until the killed worker is gone with all its threads. Each worker listens on a
+    socket of its own (SO_REUSEPORT); its main thread shows as a zombie while another
+    thread is still exiting and holding that socket open, and a connection the kernel
+    queues there in the meantime is reset when it closes."""
     deadline = time.monotonic() + 10
-    while _state(pid) not in ("Z", "X", ""):
+    while _state(pid) not in ("Z", "X", "") or _threads(pid) > 1:
         assert time.monotonic() < deadline, f"worker {pid} still runs after SIGKILL"
         await asyncio.sleep(0.02)
 
