@@ -34,37 +34,29 @@ async def revoke_token(token_hash: str) -> None:
     await ApiToken.delete().where(ApiToken.token_hash == token_hash)
 
 
+# Every signed-in request runs this; written out, because building it with Piccolo's
+# joins took about 1 ms of each request (a third of a bare request's time).
+_CALLER = (
+    "SELECT u.id, u.username, u.display_name, u.role, b.id AS branch_id, b.path "
+    'FROM api_token AS t JOIN app_user AS u ON u.id = t."user" '
+    "LEFT JOIN branch AS b ON b.id = u.branch "
+    "WHERE t.token_hash = {} AND t.expires_at > {} AND u.active = {} LIMIT 1"
+)
+
+
 async def caller_for_token(token: str) -> Caller | None:
     token_hash = digest(token)
-    user = ApiToken.user
-    row = await (
-        ApiToken.select(
-            user._.id,
-            user._.username,
-            user._.display_name,
-            user._.role,
-            user._.branch._.id,
-            user._.branch._.path,
-        )
-        .where(
-            (ApiToken.token_hash == token_hash)
-            & (ApiToken.expires_at > datetime.now(UTC))
-            & (user._.active.eq(True))
-        )
-        .first()
-        .output(nested=True)
-    )
-    if row is None:
+    rows = await ApiToken.raw(_CALLER, token_hash, datetime.now(UTC), True)
+    if not rows:
         return None
-    found = row["user"]
-    branch = found["branch"]
+    found = rows[0]
     return Caller(
         id=found["id"],
         username=found["username"],
         display_name=found["display_name"],
         role=found["role"],
-        branch_id=branch["id"],
-        branch_path=branch["path"],
+        branch_id=found["branch_id"],
+        branch_path=found["path"],
         token_hash=token_hash,
     )
 

@@ -8,9 +8,10 @@ of milliseconds: a staff member's POST (a dozen queries) took seconds, and a
 write transaction held SQLite's single write lock across all those turns
 while every other writer waited.
 
-Here a query outside a transaction is one call in a worker thread (a fresh
-connection with the engine's own arguments, as Piccolo opens it, so nothing
-is kept that could outlive the file or a change of its arguments), and a query
+Here a query outside a transaction is one call in a worker thread, on that
+thread's own connection (opening one costs more than most queries: SQLite
+reads the whole schema again; it is opened anew when the engine's arguments
+change or the file is replaced), and a query
 inside a transaction is one call on the transaction's connection
 (`execute_fetchall`); that connection turned foreign keys on when it opened.
 
@@ -27,6 +28,8 @@ and a write transaction holds SQLite's lock only for the statements' own time.
 import asyncio
 import os
 import sqlite3
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -140,6 +143,63 @@ class GuardedSQLiteTransaction(SQLiteTransaction):
         return exception is None
 
 
+class SnapshotConnection:
+    """A kept read-only connection lent to one report snapshot; each call is one trip to
+    a worker thread, and closing it rolls back and hands it back to the engine."""
+
+    def __init__(self, engine: "OneHopSQLiteEngine", key: Any, connection: sqlite3.Connection):
+        self._engine = engine
+        self._key = key
+        self._connection = connection
+        # A cancelled request's query may still run in its thread when the ROLLBACK comes.
+        self._lock = threading.Lock()
+
+    def _locked(self, action: Callable[[], Any]) -> Any:
+        with self._lock:
+            return action()
+
+    async def _call(self, action: Callable[[], Any]) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._engine._snapshot_executor(), self._locked, action)
+
+    async def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        cursor: sqlite3.Cursor = await self._call(lambda: self._connection.execute(sql, parameters))
+        return cursor
+
+    async def execute_fetchall(self, sql: str, parameters: Any = ()) -> list[Any]:
+        rows: list[Any] = await self._call(
+            lambda: self._connection.execute(sql, parameters).fetchall()
+        )
+        return rows
+
+    def _release(self) -> None:
+        if self._connection.in_transaction:
+            self._connection.rollback()
+        self._engine._give_back(self._key, self._connection)
+
+    async def close(self) -> None:
+        await self._call(self._release)
+
+
+class SnapshotTransaction(GuardedSQLiteTransaction):
+    """A read-only transaction on a kept connection: no thread to start, no schema to
+    read, and the pages it read last time still in its cache."""
+
+    async def _open(self) -> Any:
+        engine: OneHopSQLiteEngine = self.engine  # type: ignore[assignment]
+        loop = asyncio.get_running_loop()
+        key, connection = await loop.run_in_executor(
+            engine._snapshot_executor(), engine._lend_begun
+        )
+        return SnapshotConnection(engine, key, connection)
+
+    async def _finish(self, failed: bool) -> None:
+        # Read-only: ending it either way is the same; closing rolls back and hands it back.
+        self._committed = not failed
+        self._rolled_back = failed
+        await self.connection.close()
+
+
 class OneHopSQLiteEngine(SQLiteEngine):
     """SQLiteEngine whose queries each cost one trip to a thread and back."""
 
@@ -149,13 +209,21 @@ class OneHopSQLiteEngine(SQLiteEngine):
             raise RuntimeError(f"SQLite 3.35 or newer is needed, not {sqlite3.sqlite_version}.")
         super().__init__(path=path, **connection_kwargs)
         self._threads: ThreadPoolExecutor | None = None
+        self._snapshot_threads: ThreadPoolExecutor | None = None
         self._kept: tuple[str, sqlite3.Connection] | None = None
+        self._local = threading.local()
+        self._idle: list[tuple[Any, sqlite3.Connection]] = []
+        self._idle_lock = threading.Lock()
         # A forked worker process inherits the pool but not its threads.
         os.register_at_fork(after_in_child=self._forget_threads)
 
     def _forget_threads(self) -> None:
         self._threads = None
+        self._snapshot_threads = None
         self._kept = None
+        self._local = threading.local()
+        self._idle = []
+        self._idle_lock = threading.Lock()
 
     def transaction(
         self,
@@ -171,16 +239,92 @@ class OneHopSQLiteEngine(SQLiteEngine):
             self._threads = ThreadPoolExecutor(_THREADS, thread_name_prefix="sqlite")
         return self._threads
 
-    def _query_in_own_connection(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
+    def _snapshot_executor(self) -> ThreadPoolExecutor:
+        """Reports' threads: their long statements do not hold up the short queries
+        (a sign-in's token) queued for the threads above."""
+        if self._snapshot_threads is None:
+            self._snapshot_threads = ThreadPoolExecutor(_THREADS, thread_name_prefix="snapshot")
+        return self._snapshot_threads
+
+    def _opened(self) -> sqlite3.Connection:
         connection = sqlite3.connect(**self.connection_kwargs)
+        connection.row_factory = dict_factory
+        connection.execute("PRAGMA foreign_keys = 1")
+        return connection
+
+    def _file_key(self) -> Any:
+        """What a kept connection must match: the engine's arguments and the file itself."""
         try:
-            connection.row_factory = dict_factory
-            connection.execute("PRAGMA foreign_keys = 1")
+            found = os.stat(self.connection_kwargs["database"])
+        except (OSError, KeyError, TypeError):
+            found = None
+        where = (found.st_dev, found.st_ino) if found else None
+        return (repr(sorted(self.connection_kwargs.items())), where)
+
+    def _thread_connection(self) -> sqlite3.Connection:
+        """This worker thread's connection to the file the engine names now."""
+        key = self._file_key()
+        kept: tuple[Any, sqlite3.Connection] | None = getattr(self._local, "kept", None)
+        if kept is None or kept[0] != key:
+            if kept is not None:
+                kept[1].close()
+            kept = (key, self._opened())
+            self._local.kept = kept
+        return kept[1]
+
+    def _lend(self) -> tuple[Any, sqlite3.Connection]:
+        """An idle snapshot connection to the current file, or a new one (in a worker thread)."""
+        key = self._file_key()
+        stale = []
+        found = None
+        with self._idle_lock:
+            while self._idle:
+                kept_key, connection = self._idle.pop()
+                if kept_key == key:
+                    found = connection
+                    break
+                stale.append(connection)
+        for connection in stale:
+            connection.close()
+        if found is None:
+            found = sqlite3.connect(**{**self.connection_kwargs, "check_same_thread": False})
+            found.row_factory = dict_factory
+            # Lent to snapshots only, which never write: nor can they wait for the write lock.
+            found.execute("PRAGMA query_only = 1")
+        return key, found
+
+    def _lend_begun(self) -> tuple[Any, sqlite3.Connection]:
+        """A lent connection with its transaction begun, in the same trip to a thread."""
+        key, connection = self._lend()
+        try:
+            connection.execute("BEGIN")
+        except BaseException:
+            self._give_back(key, connection)
+            raise
+        return key, connection
+
+    def _give_back(self, key: Any, connection: sqlite3.Connection) -> None:
+        with self._idle_lock:
+            if len(self._idle) < _THREADS:
+                self._idle.append((key, connection))
+                return
+        connection.close()
+
+    def snapshot(self) -> SQLiteTransaction:
+        """A read-only transaction on a kept connection (see SnapshotTransaction)."""
+        if on_writer_thread():
+            return self.transaction()
+        return SnapshotTransaction(engine=self, transaction_type=TransactionType.deferred)
+
+    def _query_in_own_connection(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
+        connection = self._thread_connection()
+        try:
             rows: list[dict[str, Any]] = connection.execute(query, args).fetchall()
             connection.commit()
             return rows
         finally:
-            connection.close()
+            if connection.in_transaction:
+                connection.rollback()
 
     def writer_connection(self) -> sqlite3.Connection:
         """The writer thread's own connection, opened again when the arguments change.
@@ -193,10 +337,7 @@ class OneHopSQLiteEngine(SQLiteEngine):
         if self._kept is None or self._kept[0] != arguments:
             if self._kept is not None:
                 self._kept[1].close()
-            connection = sqlite3.connect(**self.connection_kwargs)
-            connection.row_factory = dict_factory
-            connection.execute("PRAGMA foreign_keys = 1")
-            self._kept = (arguments, connection)
+            self._kept = (arguments, self._opened())
         return self._kept[1]
 
     async def get_connection(self) -> Any:
