@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from events.tables import Attendance
 from exports.report_occurrences import HeldScope, scoped_sql
-from exports.report_sql import held_sql, month_of
+from exports.report_sql import held_sql, month_of, window_sql
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,7 @@ class Attended:
 
 async def attendance_by_month(scope: HeldScope) -> list[Attended]:
     """Attendees and app installs per China-time month of the occurrence, oldest first."""
-    window, args = "", []
-    if scope.start is not None:
-        window += " AND a.occurrence_start >= {}"
-        args.append(scope.start)
-    if scope.end is not None:
-        window += " AND a.occurrence_start < {}"
-        args.append(scope.end)
+    window, args = window_sql("a.occurrence_start", scope.start, scope.end)
     where, where_args = scoped_sql(scope, "e.branch", "e.campaign", "e.id")
     month = month_of("a.occurrence_start")
     rows = await Attendance.raw(

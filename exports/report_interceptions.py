@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from exports.report_sql import counted_sql, in_list, month_of
+from exports.report_sql import counted_sql, in_list, month_of, window_sql
 from exports.report_windows import month_key, split_by_month
 from interceptions.tables import Interception
 
@@ -91,12 +91,9 @@ def _from_rows(scope: InterceptionScope, start: datetime | None, end: datetime |
         f"{_VALUE} AS value, COUNT(*) AS n, SUM(i.amount_saved_fen) AS fen, 'both' AS part "
         f"FROM interception AS i CROSS JOIN ({_UNPIVOT}) AS b WHERE {counted_sql('i.status')}"
     )
-    if start is not None:
-        sql += " AND i.occurred_at >= {}"
-        args.append(start)
-    if end is not None:
-        sql += " AND i.occurred_at < {}"
-        args.append(end)
+    window, window_args = window_sql("i.occurred_at", start, end)
+    sql += window
+    args += window_args
     if scope.branch_ids is not None:
         clause, ids = in_list("i.branch", scope.branch_ids)
         sql += f" AND {clause}"

@@ -16,7 +16,7 @@ from core.clock import utcnow
 from events.occurrence_windows import occurrences_beyond_table
 from events.recurrence import EARLIEST
 from events.tables import Event, Occurrence
-from exports.report_sql import NOT_HELD, held_sql, in_list
+from exports.report_sql import NOT_HELD, held_sql, in_list, window_sql
 
 
 @dataclass
@@ -100,13 +100,7 @@ async def held_occurrences(
         )
         args += [stop, stop, *where_args]
     if attendance:
-        window, window_args = "", []
-        if scope.start is not None:
-            window += " AND a.occurrence_start >= {}"
-            window_args.append(scope.start)
-        if scope.end is not None:
-            window += " AND a.occurrence_start < {}"
-            window_args.append(scope.end)
+        window, window_args = window_sql("a.occurrence_start", scope.start, scope.end)
         where, where_args = scoped_sql(scope, "e.branch", "e.campaign", "e.id")
         parts.append(
             "SELECT 'people', '', FALSE, NULL, COALESCE(SUM(a.headcount), 0), 0, 0 "  # noqa: S608

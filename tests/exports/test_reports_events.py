@@ -146,3 +146,26 @@ async def test_an_unknown_sort_is_refused(client, world, impact):
         "/api/reports/events", params={"sort": "salary"}, headers=world.auth("admin")
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("sort", ["-interceptions", "-amount_saved"])
+@pytest.mark.parametrize("limit", [1, 2, 3, 5])
+async def test_pages_of_the_top_events_by_interceptions_follow_the_full_order(
+    client, world, impact, sort, limit
+):
+    """The pages found from the interceptions alone, and those that reach past the
+    events with any (where every event's figures are needed), join up in one order."""
+    seen: list[dict[str, Any]] = []
+    for offset in range(0, 6, limit):
+        response = await client.get(
+            "/api/reports/events",
+            params={"from": "2025-01-01", "to": "2026-01-01", "sort": sort}
+            | {"limit": limit, "offset": offset},
+            headers=world.auth("admin"),
+        )
+        assert response.status_code == 200, response.text
+        seen += response.json()["items"]
+    assert [row["title"] for row in seen] == expected_order(sort)
+    for row in seen:
+        held, people, _caught, _fen, _per_head = EXPECTED[row["title"]]
+        assert (row["occurrences_held"], row["attendees"]) == (held, people)
