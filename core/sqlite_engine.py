@@ -172,6 +172,14 @@ class SnapshotConnection:
         )
         return rows
 
+    async def fetch_each(self, statements: list[tuple[str, list[Any]]]) -> list[list[Any]]:
+        """The rows of each statement, all in one trip to the thread."""
+        return list(
+            await self._call(
+                lambda: [self._connection.execute(sql, args).fetchall() for sql, args in statements]
+            )
+        )
+
     def _release(self) -> None:
         if self._connection.in_transaction:
             self._connection.rollback()

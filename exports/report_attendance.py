@@ -7,10 +7,11 @@ A month is the occurrence start's month in China time.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from events.tables import Attendance
 from exports.report_occurrences import HeldScope, scoped_sql
-from exports.report_sql import held_sql, month_of, window_sql
+from exports.report_sql import Statement, held_sql, month_of, window_sql
 
 
 @dataclass(frozen=True)
@@ -20,19 +21,26 @@ class Attended:
     app_installs: int
 
 
-async def attendance_by_month(scope: HeldScope) -> list[Attended]:
+def attendance_statement(scope: HeldScope) -> Statement:
     """Attendees and app installs per China-time month of the occurrence, oldest first."""
     window, args = window_sql("a.occurrence_start", scope.start, scope.end)
     where, where_args = scoped_sql(scope, "e.branch", "e.campaign", "e.id")
     month = month_of("a.occurrence_start")
-    rows = await Attendance.raw(
+    return (
         f"SELECT {month} AS month, SUM(a.headcount) AS people, "  # noqa: S608 - fixed names
         "SUM(a.app_installs) AS installs "
         "FROM attendance AS a JOIN event AS e ON e.id = a.event "
         f"WHERE {held_sql('e.status')}{window}{where} GROUP BY {month} ORDER BY {month}",
-        *args,
-        *where_args,
+        [*args, *where_args],
     )
+
+
+def attendance_from_rows(rows: list[dict[str, Any]]) -> list[Attended]:
     return [
         Attended(row["month"], int(row["people"] or 0), int(row["installs"] or 0)) for row in rows
     ]
+
+
+async def attendance_by_month(scope: HeldScope) -> list[Attended]:
+    sql, args = attendance_statement(scope)
+    return attendance_from_rows(await Attendance.raw(sql, *args))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from exports.report_sql import counted_sql, in_list, month_of, window_sql
+from exports.report_sql import Statement, counted_sql, in_list, month_of, window_sql
 from exports.report_windows import month_key, split_by_month
 from interceptions.tables import Interception
 
@@ -48,10 +48,9 @@ class InterceptionScope:
     end: datetime | None
 
 
-Sql = tuple[str, list[Any]]
-
-
-def _from_tallies(scope: InterceptionScope, first: datetime | None, last: datetime | None) -> Sql:
+def _from_tallies(
+    scope: InterceptionScope, first: datetime | None, last: datetime | None
+) -> Statement:
     """Tallies of whole months. Over every branch, the network-wide rows (branch 0) give
     the breakdowns and each branch's "total" rows the figure per branch; `part` says
     which figures a row feeds: "all" (not per branch), "branch" (only per branch), "both"."""
@@ -84,7 +83,7 @@ _VALUE = (
 )
 
 
-def _from_rows(scope: InterceptionScope, start: datetime | None, end: datetime | None) -> Sql:
+def _from_rows(scope: InterceptionScope, start: datetime | None, end: datetime | None) -> Statement:
     args: list[Any] = []
     sql = (
         f"SELECT {month_of('i.occurred_at')} AS month, i.branch, i.status, b.breakdown, "  # noqa: S608 - fixed names
@@ -120,13 +119,9 @@ _OUTER = (
 )
 
 
-async def interception_figures(scope: InterceptionScope) -> dict[str, dict[str, Counted]]:
-    """figure ("total", "branch", "month", "fraud_type", …) → label → counts and fen.
-
-    The total's label is "", a branch's its id as text (with its code and name), a
-    month's "2025-03".
-    """
-    sources: list[Sql] = []
+def interception_statement(scope: InterceptionScope) -> Statement:
+    """figure ("total", "branch", "month", "fraud_type", …), label, status, n and fen."""
+    sources: list[Statement] = []
     if scope.campaign_id is None:
         whole, edges = split_by_month(scope.start, scope.end)
         if whole is not None:
@@ -134,17 +129,27 @@ async def interception_figures(scope: InterceptionScope) -> dict[str, dict[str, 
         sources += [_from_rows(scope, start, end) for start, end in edges]
     else:
         sources.append(_from_rows(scope, scope.start, scope.end))
-    figures: dict[str, dict[str, Counted]] = {name: {} for name in FIGURES}
     sql = (
         "WITH tally AS MATERIALIZED ("
         + " UNION ALL ".join(source for source, _ in sources)
         + ") "
         + _OUTER
     )
-    args = [arg for _, source_args in sources for arg in source_args]
-    for row in await Interception.raw(sql, *args):
+    return sql, [arg for _, source_args in sources for arg in source_args]
+
+
+def interception_from_rows(rows: list[dict[str, Any]]) -> dict[str, dict[str, Counted]]:
+    """figure → label → counts and fen. The total's label is "", a branch's its id as
+    text (with its code and name), a month's "2025-03"."""
+    figures: dict[str, dict[str, Counted]] = {name: {} for name in FIGURES}
+    for row in rows:
         counted = figures[row["figure"]].setdefault(
             row["label"], Counted(code=row["code"], name=row["name"])
         )
         counted.add(row["status"], int(row["n"]), int(row["fen"] or 0))
     return figures
+
+
+async def interception_figures(scope: InterceptionScope) -> dict[str, dict[str, Counted]]:
+    sql, args = interception_statement(scope)
+    return interception_from_rows(await Interception.raw(sql, *args))

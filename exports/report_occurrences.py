@@ -16,7 +16,7 @@ from core.clock import utcnow
 from events.occurrence_windows import occurrences_beyond_table
 from events.recurrence import EARLIEST
 from events.tables import Event, Occurrence
-from exports.report_sql import NOT_HELD, held_sql, in_list, window_sql
+from exports.report_sql import NOT_HELD, Statement, held_sql, in_list, window_sql
 
 
 @dataclass
@@ -71,13 +71,12 @@ def scoped_sql(scope: HeldScope, branch: str, campaign: str, event: str) -> tupl
     return sql, args
 
 
-async def held_occurrences(
+def held_statement(
     scope: HeldScope, per_event: bool = False, attendance: bool = False
-) -> Held:
+) -> Statement | None:
     """Held occurrences per kind (and per event when asked) with the outreach sums, and the
-    attendance when asked, in one statement. It also counts the series whose rows stop
-    early, which are then expanded for the window (rarely: the upkeep keeps them ahead)."""
-    held = Held()
+    attendance when asked, in one statement; None when there is nothing to count. It also
+    counts the series whose rows stop early (see held_from_rows)."""
     start, stop = held_window(scope.start, scope.end)
     parts: list[str] = []
     args: list[Any] = []
@@ -109,9 +108,16 @@ async def held_occurrences(
         )
         args += [*window_args, *where_args]
     if not parts:
-        return held
+        return None
+    return " UNION ALL ".join(parts), args
+
+
+async def held_from_rows(scope: HeldScope, rows: list[dict[str, Any]]) -> Held:
+    """The figures of held_statement's rows; series whose rows stop early are expanded
+    for the window (rarely: the upkeep keeps them ahead)."""
+    held = Held()
     beyond = 0
-    for row in await Occurrence.raw(" UNION ALL ".join(parts), *args):
+    for row in rows:
         if row["part"] == "held":
             held.add(
                 row["kind"],
@@ -126,8 +132,16 @@ async def held_occurrences(
         else:
             held.attendees = int(row["n"])
     if beyond:
-        await _add_beyond_table(held, scope, start, stop)
+        await _add_beyond_table(held, scope, *held_window(scope.start, scope.end))
     return held
+
+
+async def held_occurrences(
+    scope: HeldScope, per_event: bool = False, attendance: bool = False
+) -> Held:
+    statement = held_statement(scope, per_event, attendance)
+    rows = await Occurrence.raw(statement[0], *statement[1]) if statement else []
+    return await held_from_rows(scope, rows)
 
 
 async def _add_beyond_table(held: Held, scope: HeldScope, start: datetime, stop: datetime) -> None:

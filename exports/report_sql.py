@@ -6,9 +6,10 @@ from typing import Any
 
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
+from piccolo.querystring import QueryString
 
 from core.home_zone import HOME_ZONE, HOME_ZONE_NAME
-from core.sqlite_engine import OneHopSQLiteEngine
+from core.sqlite_engine import OneHopSQLiteEngine, SnapshotConnection
 
 # Head office counts months and years in China time.
 REPORT_ZONE = HOME_ZONE
@@ -16,6 +17,10 @@ REPORT_ZONE = HOME_ZONE
 # counted. Both are written as exclusions: an equality on status would lead SQLite,
 # which keeps no statistics, to walk the status index instead of the time range.
 NOT_HELD = ("draft", "cancelled")
+
+
+# A statement with "{}" placeholders, and its arguments.
+Statement = tuple[str, list[Any]]
 
 
 def held_sql(column: str) -> str:
@@ -81,3 +86,18 @@ async def one_snapshot() -> AsyncIterator[None]:
                 "SET LOCAL plan_cache_mode = force_custom_plan"
             )
         yield
+
+
+async def fetch_each(statements: list[Statement]) -> list[list[dict[str, Any]]]:
+    """The rows of each statement, in the current snapshot. On SQLite all of them in one
+    trip to the snapshot's thread: each trip cost about as much as an outlet's statement."""
+    engine: Any = engine_finder()
+    transaction = engine.current_transaction.get()
+    connection = getattr(transaction, "connection", None)
+    if isinstance(connection, SnapshotConnection):
+        compiled = [
+            QueryString(sql, *args).compile_string(engine_type=engine.engine_type)
+            for sql, args in statements
+        ]
+        return await connection.fetch_each([(sql, list(args)) for sql, args in compiled])
+    return [await engine.run_querystring(QueryString(sql, *args)) for sql, args in statements]

@@ -20,11 +20,17 @@ from core.money import format_fen, parse_amount
 from events.recurrence import local_iso
 from events.schemas import Goals, Kind
 from events.travel import format_km
-from exports.report_attendance import attendance_by_month
+from exports.report_attendance import attendance_from_rows, attendance_statement
 from exports.report_events import ImpactScope, event_rows
-from exports.report_interceptions import Counted, InterceptionScope, interception_figures
-from exports.report_occurrences import HeldScope, held_occurrences
-from exports.report_sql import one_snapshot
+from exports.report_interceptions import (
+    Counted,
+    InterceptionScope,
+    interception_figures,
+    interception_from_rows,
+    interception_statement,
+)
+from exports.report_occurrences import HeldScope, held_from_rows, held_occurrences, held_statement
+from exports.report_sql import fetch_each, one_snapshot
 from exports.report_windows import previous_period
 
 
@@ -140,10 +146,16 @@ def _rows(row: type[R], name: str, grouped: dict[str, Counted]) -> list[R]:
 
 async def figures(scope: ReportScope) -> Figures:
     """Everything the summary shows for one window, aggregated in SQL from one snapshot."""
+    held_scope = scope.held()
+    statements = [interception_statement(scope.counted()), attendance_statement(held_scope)]
+    of_held = held_statement(held_scope)
     async with one_snapshot():
-        held = await held_occurrences(scope.held())
-        counted = await interception_figures(scope.counted())
-        attended = await attendance_by_month(scope.held())
+        counted_rows, attended_rows, *held_rows = await fetch_each(
+            [*statements, *([of_held] if of_held else [])]
+        )
+        held = await held_from_rows(held_scope, held_rows[0] if held_rows else [])
+    counted = interception_from_rows(counted_rows)
+    attended = attendance_from_rows(attended_rows)
     branches = {int(key): values for key, values in counted["branch"].items()}
     return Figures(
         events=HeldEvents(
