@@ -11,12 +11,17 @@ triggers and the occurrence rows are the ones the app writes.
 Measured in the same run, per database, through an in-process HTTP client:
 - the summary request ÷ the same aggregates as one raw SQL pass over the rows
   (target ≤ 1.0), as admin and as the staff of one outlet, with and without a
-  branch filter;
+  branch filter: medians of 15 runs of each, taken in turns, the raw pass on a
+  connection kept for the run;
 - the dashboard page (target ≤ 300 ms);
 - a staff member's first and last page of interceptions (target ≤ 50 ms);
 - the first page of /api/occurrences for a year (target ≤ 200 ms).
 
-`--scale 0.1` seeds a tenth of everything; `--explain` prints the query plans.
+`--scale 0.1` seeds a tenth of everything; `--explain` prints the query plans;
+`--keep NAME` keeps the seeded databases (a file in the temporary folder, a
+PostgreSQL database fangzha_bench_keep_NAME) and measures them again on the next
+run with the same name instead of seeding: for trying a change quickly; a
+migration added since is applied, a seed changed since is not.
 Each database runs in a child process of its own (Piccolo picks its engine at
 import). Shared machines are noisy: read the ratios.
 """
@@ -25,6 +30,7 @@ import asyncio
 import contextlib
 import functools
 import io
+import json
 import logging
 import os
 import random
@@ -51,7 +57,8 @@ ATTENDANCE = 200_000
 DAILY_SINCE_2000 = 20
 HISTORY_START = datetime(2017, 1, 1, tzinfo=SHANGHAI)
 HISTORY_END = datetime(2026, 11, 1, tzinfo=SHANGHAI)
-YEAR = {"from": "2025-01-01", "to": "2026-01-01"}
+# `to` as a date includes that day (core/window.py): the year 2025 is [2025-01-01, 2026-01-01).
+YEAR = {"from": "2025-01-01", "to": "2025-12-31"}
 
 FRAUD_TYPES = [
     "order_brushing",
@@ -91,17 +98,40 @@ def _postgres_admin(statement: str) -> str | None:
     return None
 
 
+def _option(args: list[str], name: str) -> str | None:
+    return args[args.index(name) + 1] if name in args else None
+
+
 def parent(args: list[str]) -> None:
     runs: list[tuple[str, dict[str, str]]] = []
-    folder = tempfile.mkdtemp(prefix="fangzha-bench-reports-")
-    sqlite_env = {**os.environ, "FANGZHA_SQLITE_PATH": os.path.join(folder, "bench.sqlite")}
+    keep = _option(args, "--keep")
+    if keep is None:
+        folder = tempfile.mkdtemp(prefix="fangzha-bench-reports-")
+        name = f"fangzha_bench_{uuid.uuid4().hex[:10]}"
+    else:
+        folder = os.path.join(tempfile.gettempdir(), f"fangzha-bench-keep-{keep}")
+        os.makedirs(folder, exist_ok=True)
+        name = f"fangzha_bench_keep_{keep}"
+    sqlite_env = {
+        **os.environ,
+        "FANGZHA_SQLITE_PATH": os.path.join(folder, "bench.sqlite"),
+        "FANGZHA_BENCH_SETUP": os.path.join(folder, "sqlite.json"),
+    }
     sqlite_env.pop("DATABASE_URL", None)
     runs.append(("SQLite", sqlite_env))
-    name = f"fangzha_bench_{uuid.uuid4().hex[:10]}"
     problem = _postgres_admin(f'CREATE DATABASE "{name}"')
+    if keep is not None and problem is not None and "already exists" in problem:
+        problem = None
     if problem is None:
         runs.append(
-            ("PostgreSQL", {**os.environ, "DATABASE_URL": f"{POSTGRES.rsplit('/', 1)[0]}/{name}"})
+            (
+                "PostgreSQL",
+                {
+                    **os.environ,
+                    "DATABASE_URL": f"{POSTGRES.rsplit('/', 1)[0]}/{name}",
+                    "FANGZHA_BENCH_SETUP": os.path.join(folder, "postgres.json"),
+                },
+            )
         )
     try:
         for label, env in runs:
@@ -115,9 +145,10 @@ def parent(args: list[str]) -> None:
                 check=True,
             )
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-        if problem is None:
-            _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            if problem is None:
+                _postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if problem is not None:
         print(f"=== PostgreSQL: not reachable ({problem}); measured SQLite only ===")
 
@@ -500,25 +531,52 @@ def raw_pass(branch_ids: list[int] | None, start: datetime, end: datetime) -> tu
     return sql, args
 
 
-async def run_raw(sql: str, args: list[Any]) -> int:
-    from piccolo.engine.finder import engine_finder
-    from piccolo.engine.postgres import PostgresEngine
+class RawPass:
+    """The raw pass on a connection kept for the whole run, as the app keeps its own:
+    a connection opened per pass would add its opening (and a cold page cache on
+    SQLite) to the baseline."""
 
-    engine: Any = engine_finder()
-    if isinstance(engine, PostgresEngine):
-        assert engine.pool is not None
-        async with engine.pool.acquire() as connection:
-            return len(await connection.fetch(sql, *args))
-    import aiosqlite
+    def __init__(self) -> None:
+        self._sqlite: Any = None
 
-    async with (
-        aiosqlite.connect(os.environ["FANGZHA_SQLITE_PATH"]) as db,
-        db.execute(sql, args) as cursor,
-    ):
-        return len(list(await cursor.fetchall()))
+    async def run(self, sql: str, args: list[Any]) -> int:
+        from piccolo.engine.finder import engine_finder
+        from piccolo.engine.postgres import PostgresEngine
+
+        engine: Any = engine_finder()
+        if isinstance(engine, PostgresEngine):
+            assert engine.pool is not None
+            async with engine.pool.acquire() as connection:
+                return len(await connection.fetch(sql, *args))
+        if self._sqlite is None:
+            import aiosqlite
+
+            self._sqlite = await aiosqlite.connect(os.environ["FANGZHA_SQLITE_PATH"])
+        async with self._sqlite.execute(sql, args) as cursor:
+            return len(list(await cursor.fetchall()))
+
+    async def close(self) -> None:
+        if self._sqlite is not None:
+            await self._sqlite.close()
 
 
 # --- measuring --------------------------------------------------------------------
+
+
+async def medians_side_by_side(
+    first: Callable[[], Awaitable[Any]], second: Callable[[], Awaitable[Any]], runs: int = 15
+) -> tuple[float, float]:
+    """Both medians from runs taken in turns, so that a machine slowing down or speeding
+    up meanwhile weighs on both alike."""
+    await first()
+    await second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for action, kept in ((first, samples[0]), (second, samples[1])):
+            started = time.perf_counter()
+            await action()
+            kept.append(time.perf_counter() - started)
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 async def median_of(action: Callable[[], Awaitable[Any]], runs: int = 5) -> float:
@@ -578,24 +636,30 @@ async def measure(setup: dict[str, Any], explain: bool) -> None:
                 [setup["outlet"]],
             ),
         ]
+        raw_pass_runner = RawPass()
         for label, headers, extra, branch_ids in cases:
-            request = await median_of(
-                functools.partial(get, "/api/reports/summary", headers, **YEAR, **extra)
-            )
             sql, args = raw_pass(branch_ids, start, end)
-            raw = await median_of(functools.partial(run_raw, sql, args))
+            request, raw = await medians_side_by_side(
+                functools.partial(get, "/api/reports/summary", headers, **YEAR, **extra),
+                functools.partial(raw_pass_runner.run, sql, args),
+            )
             ratio = request / raw
             print(
                 f"  {label:<34} {ms(request)} ÷ {ms(raw)} = {ratio:5.2f}  {verdict(ratio <= 1.0)}"
+                f"  (less the floor: {(request - floor) / raw:4.2f})"
             )
         edge = {"from": "2024-03-17T10:30:00+08:00", "to": "2025-09-09"}
-        request = await median_of(lambda: get("/api/reports/summary", admin, **edge))
         sql, args = raw_pass(
             None,
             datetime(2024, 3, 17, 10, 30, tzinfo=SHANGHAI),
-            datetime(2025, 9, 9, tzinfo=SHANGHAI),
+            datetime(2025, 9, 10, tzinfo=SHANGHAI),  # to=2025-09-09 includes the 9th
         )
-        raw = await median_of(lambda: run_raw(sql, args))
+        request, raw = await medians_side_by_side(
+            lambda: get("/api/reports/summary", admin, **edge),
+            lambda: raw_pass_runner.run(sql, args),
+            runs=5,
+        )
+        await raw_pass_runner.close()
         print(
             f"  {'admin, 2024-03-17T10:30 → 2025-09-09':<34} {ms(request)} ÷ {ms(raw)} = "
             f"{request / raw:5.2f}  {verdict(request / raw <= 1.0)}"
@@ -723,6 +787,18 @@ async def print_plans(setup: dict[str, Any]) -> None:
             print(f"    {line}")
 
 
+def _kept_setup(path: Path) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    print(f"measuring the kept databases ({path.parent})", flush=True)
+    setup: dict[str, Any] = json.loads(path.read_text())
+    return setup
+
+
+def _keep_setup(path: Path, setup: dict[str, Any]) -> None:
+    path.write_text(json.dumps(setup))
+
+
 async def child(scale: float, explain: bool) -> None:
     from app.database import close_database, migrate, open_database
 
@@ -730,14 +806,18 @@ async def child(scale: float, explain: bool) -> None:
     await open_database()
     with contextlib.redirect_stdout(io.StringIO()):
         await migrate()
-    setup = await seed(scale)
+    kept = Path(os.environ["FANGZHA_BENCH_SETUP"])
+    setup = _kept_setup(kept)
+    if setup is None:
+        setup = await seed(scale)
+        _keep_setup(kept, setup)
     await measure(setup, explain)
     await close_database()
 
 
 def main() -> None:
     args = sys.argv[1:]
-    scale = float(args[args.index("--scale") + 1]) if "--scale" in args else 1.0
+    scale = float(_option(args, "--scale") or 1.0)
     if "--child" in args:
         os.environ.setdefault("FANGZHA_ARGON2_TIME_COST", "1")
         asyncio.run(child(scale, "--explain" in args))
