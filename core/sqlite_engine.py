@@ -274,6 +274,9 @@ class OneHopSQLiteEngine(SQLiteEngine):
         key = self._file_key()
         kept: tuple[Any, sqlite3.Connection] | None = getattr(self._local, "kept", None)
         if kept is None or kept[0] != key:
+            # Forgotten before opening the new one: if that fails (the file is gone),
+            # a later call must not be handed the closed one back.
+            self._local.kept = None
             if kept is not None:
                 kept[1].close()
             kept = (key, self._opened())
@@ -343,8 +346,9 @@ class OneHopSQLiteEngine(SQLiteEngine):
         """
         arguments = repr(sorted(self.connection_kwargs.items()))
         if self._kept is None or self._kept[0] != arguments:
-            if self._kept is not None:
-                self._kept[1].close()
+            kept, self._kept = self._kept, None
+            if kept is not None:
+                kept[1].close()
             self._kept = (arguments, self._opened())
         return self._kept[1]
 
