@@ -9,7 +9,6 @@ A month is the occurrence start's month in China time.
 from dataclasses import dataclass
 from typing import Any
 
-from events.tables import Attendance
 from exports.report_occurrences import HeldScope, scoped_sql
 from exports.report_sql import Statement, held_sql, month_of, window_sql
 
@@ -39,8 +38,3 @@ def attendance_from_rows(rows: list[dict[str, Any]]) -> list[Attended]:
     return [
         Attended(row["month"], int(row["people"] or 0), int(row["installs"] or 0)) for row in rows
     ]
-
-
-async def attendance_by_month(scope: HeldScope) -> list[Attended]:
-    sql, args = attendance_statement(scope)
-    return attendance_from_rows(await Attendance.raw(sql, *args))

@@ -147,11 +147,11 @@ def _rows(row: type[R], name: str, grouped: dict[str, Counted]) -> list[R]:
 async def figures(scope: ReportScope) -> Figures:
     """Everything the summary shows for one window, aggregated in SQL from one snapshot."""
     held_scope = scope.held()
-    statements = [interception_statement(scope.counted()), attendance_statement(held_scope)]
-    of_held = held_statement(held_scope)
+    of_held = held_statement(held_scope)  # None when the window holds nothing yet
     async with one_snapshot():
         counted_rows, attended_rows, *held_rows = await fetch_each(
-            [*statements, *([of_held] if of_held else [])]
+            [interception_statement(scope.counted()), attendance_statement(held_scope)]
+            + ([of_held] if of_held else [])
         )
         held = await held_from_rows(held_scope, held_rows[0] if held_rows else [])
     counted = interception_from_rows(counted_rows)
