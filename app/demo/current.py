@@ -2,7 +2,9 @@
 
 A demo loaded on any day shows a campaign running now, events held in the
 recent weeks (with attendance and a few verified and pending interceptions) and
-public events in the weeks ahead, so the home page is never empty.
+public events in the weeks ahead, so the home page is never empty. Five public
+events begin within four weeks of the load day, whatever its hour: the whole
+network's poster (a month ahead, four events) then always shows its "more" line.
 
 Nothing generated may change the fixed 2025 history in `nujiang.py` (9 lectures,
 11 verified interceptions, 860,000.00 yuan, the home visits): past activity lies
@@ -218,7 +220,7 @@ _UPCOMING = [
     ),
     _Event(
         "park",
-        31,
+        27,
         "10:00",
         "走进园区企业：警惕刷单返利",
         "enterprise_visit",
