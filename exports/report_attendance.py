@@ -35,6 +35,11 @@ def attendance_statement(scope: HeldScope) -> Statement:
 
 
 def attendance_from_rows(rows: list[dict[str, Any]]) -> list[Attended]:
-    return [
-        Attended(row["month"], int(row["people"] or 0), int(row["installs"] or 0)) for row in rows
-    ]
+    # Sorted here too: rows gathered as JSON on PostgreSQL need not keep their order.
+    return sorted(
+        (
+            Attended(row["month"], int(row["people"] or 0), int(row["installs"] or 0))
+            for row in rows
+        ),
+        key=lambda attended: attended.month,
+    )

@@ -1,5 +1,6 @@
 """Small pieces shared by the report queries: placeholders, the engine, the report zone."""
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -9,6 +10,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
 from core.home_zone import HOME_ZONE, HOME_ZONE_NAME
+from core.postgres_snapshot import snapshot_transaction
 from core.sqlite_engine import OneHopSQLiteEngine, SnapshotConnection
 
 # Head office counts months and years in China time.
@@ -69,28 +71,31 @@ async def one_snapshot() -> AsyncIterator[None]:
     The figures then agree with each other even while staff keep logging. SQLite
     lends a kept read-only connection (core/sqlite_engine.py): a new one cost more
     than an outlet's three statements, its page cache starting empty each time.
-
-    On PostgreSQL each statement is planned for its own values: a prepared
-    statement's generic plan assumes a window matches a fraction of a percent of
-    the rows, and after five runs it took an outlet's attendance from a walk
-    over its events (1 ms) to a pass over the whole year's records (10 ms).
+    PostgreSQL opens a repeatable-read transaction that plans each statement for
+    its own values (core/postgres_snapshot.py).
     """
     engine: Any = engine_finder()
-    nested = engine.current_transaction.get() is not None
-    kept = isinstance(engine, OneHopSQLiteEngine) and not nested
-    async with engine.snapshot() if kept else engine.transaction() as transaction:
-        if isinstance(engine, PostgresEngine) and not nested:
-            # Without arguments asyncpg sends both in one simple query: one round trip.
-            await transaction.connection.execute(
-                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; "
-                "SET LOCAL plan_cache_mode = force_custom_plan"
-            )
-        yield
+    if engine.current_transaction.get() is not None:
+        async with engine.transaction():
+            yield
+    elif isinstance(engine, OneHopSQLiteEngine):
+        async with engine.snapshot():
+            yield
+    elif isinstance(engine, PostgresEngine):
+        async with snapshot_transaction(engine):
+            yield
+    else:
+        async with engine.transaction():
+            yield
 
 
 async def fetch_each(statements: list[Statement]) -> list[list[dict[str, Any]]]:
-    """The rows of each statement, in the current snapshot. On SQLite all of them in one
-    trip to the snapshot's thread: each trip cost about as much as an outlet's statement."""
+    """The rows of each statement, in the current snapshot, in one trip to the database.
+
+    Each trip cost about as much as an outlet's statement. SQLite runs them one after
+    another on the snapshot's thread; PostgreSQL as one statement whose columns are
+    each statement's rows as JSON, so they suit rows of text and whole numbers.
+    """
     engine: Any = engine_finder()
     transaction = engine.current_transaction.get()
     connection = getattr(transaction, "connection", None)
@@ -100,4 +105,12 @@ async def fetch_each(statements: list[Statement]) -> list[list[dict[str, Any]]]:
             for sql, args in statements
         ]
         return await connection.fetch_each([(sql, list(args)) for sql, args in compiled])
+    if isinstance(engine, PostgresEngine) and len(statements) > 1:
+        columns = ", ".join(
+            f"(SELECT COALESCE(json_agg(rows), '[]') FROM ({sql}) AS rows) AS r{i}"  # noqa: S608 - the report modules' statements, values bound
+            for i, (sql, _) in enumerate(statements)
+        )
+        args = [arg for _, statement_args in statements for arg in statement_args]
+        (row,) = await engine.run_querystring(QueryString(f"SELECT {columns}", *args))
+        return [json.loads(row[f"r{i}"]) for i in range(len(statements))]
     return [await engine.run_querystring(QueryString(sql, *args)) for sql, args in statements]

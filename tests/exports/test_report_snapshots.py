@@ -11,6 +11,9 @@ import os
 import sqlite3
 from pathlib import Path
 
+import asyncpg
+import pytest
+
 from accounts.tables import Branch
 from core.sqlite_engine import OneHopSQLiteEngine
 from exports.report_sql import one_snapshot
@@ -112,3 +115,41 @@ async def test_a_replaced_database_file_is_read_afresh(tmp_path):
     _database_with(tmp_path / "restored.sqlite", ["六库", "泸水"])
     os.replace(tmp_path / "restored.sqlite", path)
     assert await read() == (["六库", "泸水"], ["六库", "泸水"])
+
+
+@pytest.mark.postgres_only
+async def test_a_postgres_snapshot_reads_one_snapshot_and_leaves_no_settings_behind(database):
+    from piccolo.engine.finder import engine_finder
+    from piccolo.engine.postgres import PostgresEngine
+
+    query = (
+        "SELECT pg_backend_pid() AS pid, current_setting('transaction_isolation') AS isolation,"
+        " current_setting('transaction_read_only') AS read_only,"
+        " current_setting('plan_cache_mode') AS plans"
+    )
+    async with one_snapshot():
+        inside = (await Branch.raw(query))[0]
+        with pytest.raises(asyncpg.ReadOnlySQLTransactionError):
+            await Branch.insert(
+                Branch(code="RO", name="RO", parent=None, path="/", languages="[]", address="")
+            )
+    assert (inside["isolation"], inside["read_only"], inside["plans"]) == (
+        "repeatable read",
+        "on",
+        "force_custom_plan",
+    )
+    # The pool hands the connection back as it was: the settings were the transaction's.
+    engine = engine_finder()
+    assert isinstance(engine, PostgresEngine)
+    assert engine.pool is not None
+    pool = engine.pool
+    held = [await pool.acquire() for _ in range(pool.get_size())]
+    try:
+        same = [c for c in held if c.get_server_pid() == inside["pid"]]
+        assert len(same) == 1
+        assert await same[0].fetchval("SHOW plan_cache_mode") == "auto"
+        assert await same[0].fetchval("SELECT current_setting('transaction_read_only')") == "off"
+    finally:
+        for connection in held:
+            await pool.release(connection)
+    assert not await Branch.exists().where(Branch.code == "RO")
