@@ -13,6 +13,9 @@ class Caller(msgspec.Struct, frozen=True):
     branch_id: int
     branch_path: str
     token_hash: str
+    # The ids of the caller's branch and its descendants, read with the sign-in: every
+    # scoped query needs them, and a query of their own was a round trip per request.
+    subtree: tuple[int, ...] = ()
 
     @property
     def is_admin(self) -> bool:

@@ -22,15 +22,24 @@ async def visible_branch_ids(caller: Caller | None) -> list[int] | None:
         return []
     if caller.is_admin:
         return None
+    if caller.subtree:  # read with the sign-in
+        return list(caller.subtree)
     return await subtree_ids_of_path(caller.branch_path)
 
 
 async def subtree_ids_by_code(code: str) -> list[int] | None:
-    """The branch with this code and its descendants; None if no such branch."""
-    row = await Branch.select(Branch.path).where(Branch.code == code).first()
-    if row is None:
-        return None
-    return await subtree_ids_of_path(row["path"])
+    """The branch with this code and its descendants; None if no such branch.
+
+    One query, not the path and then its subtree: each is a round trip, and a
+    filtered report of one outlet is a few milliseconds of SQL in all.
+    """
+    rows = await Branch.raw(
+        "SELECT member.id FROM branch AS member JOIN branch AS root"
+        " ON member.path LIKE root.path || '%' WHERE root.code = {}",
+        code,
+    )
+    # A branch's subtree holds the branch itself: no rows means no such branch.
+    return [row["id"] for row in rows] or None
 
 
 def within(column: Any, branch_ids: list[int] | None) -> Any:
