@@ -42,6 +42,16 @@ VENDOR_FILES: dict[str, tuple[str, dict[str, str]]] = {
     "echarts": ("echarts", {"echarts.min.js": "dist/echarts.min.js"}),
     # Partial page updates (Litestar's HTMX support answers its requests).
     "htmx": ("htmx.org", {"htmx.min.js": "dist/htmx.min.js"}),
+    # Lisu script (the Nujiang outlets' posters and event texts): few devices and no
+    # server have it. Its Lisu subset only; a page fetches it when Lisu text is shown.
+    "noto-sans-lisu": (
+        "@fontsource/noto-sans-lisu",
+        {
+            f"lisu-{weight}.{kind}": f"files/noto-sans-lisu-lisu-{weight}-normal.{kind}"
+            for weight in (400, 700)
+            for kind in ("woff2", "woff")
+        },
+    ),
 }
 
 # A week, revalidated by ETag afterwards: the URLs carry no version, so an upgrade
@@ -53,6 +63,14 @@ def vendor_url(lib: str, name: str) -> str:
     if name not in VENDOR_FILES[lib][1]:
         raise KeyError(f"{lib}/{name} is not a served vendor file")
     return f"/static/vendor/{lib}/{name}"
+
+
+def vendor_path(lib: str, name: str) -> Path | None:
+    """The file a served vendor URL names, or None when no such file is served."""
+    package, files = VENDOR_FILES.get(lib, ("", {}))
+    inside = files.get(name)
+    path = NODE_MODULES / package / inside if inside else None
+    return path if path is not None and path.is_file() else None
 
 
 @dataclass(frozen=True)
@@ -80,10 +98,8 @@ def _load(path: Path) -> _Asset:
 async def _asset(lib: str, name: str) -> _Asset:
     key = (lib, name)
     if key not in _assets:
-        package, files = VENDOR_FILES.get(lib, ("", {}))
-        inside = files.get(name)
-        path = NODE_MODULES / package / inside if inside else None
-        if path is None or not path.is_file():
+        path = vendor_path(lib, name)
+        if path is None:
             raise Missing("No front-end file {lib}/{name} is served here.", lib=lib, name=name)
         # Reading and compressing a megabyte is CPU work: not on the event loop.
         _assets[key] = await anyio.to_thread.run_sync(_load, path)

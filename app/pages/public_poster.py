@@ -60,9 +60,16 @@ def _day(instant: datetime, locale: str) -> str:
 def _pdf(html: str, base_url: str) -> bytes:
     """CPU work (layout and fonts): runs in a worker thread, never on the event loop."""
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    document = HTML(string=html, base_url=base_url)
-    return bytes(document.write_pdf(stylesheets=[CSS(filename=str(POSTER_CSS))]))
+    from app.pages.poster_files import AppFilesOnly
+
+    fetcher = AppFilesOnly()
+    # Without a font configuration WeasyPrint ignores @font-face (the Lisu font).
+    fonts = FontConfiguration()
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    stylesheet = CSS(filename=str(POSTER_CSS), url_fetcher=fetcher, font_config=fonts)
+    return bytes(document.write_pdf(stylesheets=[stylesheet], font_config=fonts))
 
 
 class PosterPages(Controller):

@@ -8,6 +8,7 @@ import tempfile
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -63,6 +64,32 @@ async def test_poster_pdf_is_one_a4_page_whose_code_scans(live_server, demo):
     assert any(e["title"] in text for e in coming), "no coming event of the branch on the poster"
     png = await asyncio.to_thread(rendered, response.content)
     assert decode_qr(png) == f"{live_server}/subscribe?branch=NJ-LK"
+    # The branch's Lisu line is drawn in a Lisu font the app serves, not in empty boxes.
+    assert any(name.endswith("+Noto-Sans-Lisu") for name in embedded_fonts(reader))
+    assert LISU_LINE in text
+
+
+def embedded_fonts(reader: PdfReader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        resources: Any = page["/Resources"]
+        names |= {str(font.get_object()["/BaseFont"]) for font in resources["/Font"].values()}
+    return names
+
+
+def test_pdf_layout_reads_only_the_apps_own_files():
+    from app.pages.poster_files import AppFilesOnly
+
+    fetcher = AppFilesOnly()
+    font = fetcher.fetch("http://branch.example/static/vendor/noto-sans-lisu/lisu-400.woff2")
+    assert font.read()[:4] == b"wOF2"
+    for elsewhere in (
+        "http://169.254.169.254/latest/meta-data/",
+        "file:///etc/passwd",
+        "http://branch.example/static/vendor/noto-sans-lisu/../../../package.json",
+    ):
+        with pytest.raises(ValueError, match="not a file the app serves"):
+            fetcher.fetch(elsewhere)
 
 
 async def test_the_busiest_poster_still_fits_one_page(live_server, demo):
@@ -92,6 +119,13 @@ async def test_printed_poster_page_scans_and_shows_the_lisu_line(live_server, br
     assert await qr_target(page) == f"{live_server}/subscribe?branch=NJ-LK"
     note = page.locator("[lang=lis]")
     assert await note.inner_text() == LISU_LINE
+    # Drawn in the Lisu font the app serves (this machine has none of its own).
+    await page.evaluate("document.fonts.ready")
+    loaded = await page.evaluate(
+        "[...document.fonts].filter(f => f.family.includes('Noto Sans Lisu')"
+        " && f.status === 'loaded').length"
+    )
+    assert loaded >= 1
     # Printing gives one A4 sheet.
     pdf = await page.pdf(format="A4", print_background=True)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
