@@ -42,8 +42,9 @@ VENDOR_FILES: dict[str, tuple[str, dict[str, str]]] = {
     "echarts": ("echarts", {"echarts.min.js": "dist/echarts.min.js"}),
     # Partial page updates (Litestar's HTMX support answers its requests).
     "htmx": ("htmx.org", {"htmx.min.js": "dist/htmx.min.js"}),
-    # Lisu script (the Nujiang outlets' posters and event texts): few devices and no
-    # server have it. Its Lisu subset only; a page fetches it when Lisu text is shown.
+    # Lisu script (the Nujiang outlets' posters and event texts), the same face on every
+    # phone and in the PDF poster whatever fonts they have. Its Lisu subset only; a
+    # page fetches it when Lisu text is shown.
     "noto-sans-lisu": (
         "@fontsource/noto-sans-lisu",
         {

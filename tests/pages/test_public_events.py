@@ -59,6 +59,11 @@ async def test_a_weekly_event_shows_its_next_date_and_its_rule(live_server, brow
     assert f"{first.month}月{first.day}日" not in text
     assert "傈僳语" in text
     assert "老年人" in text
+    # The language's own name, in Lisu script, drawn in the Lisu font the app serves.
+    assert "ꓡꓲ-ꓢꓴ" in text
+    await page.evaluate("document.fonts.ready")
+    lisu = "[...document.fonts].filter(f => f.family.includes('Noto Sans Lisu'))"
+    assert await page.evaluate(f"{lisu}.some(f => f.status === 'loaded')")
 
     await card.locator("h2 a").click()
     assert page.url == f"{live_server}/events/{event['id']}"

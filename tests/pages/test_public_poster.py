@@ -64,7 +64,8 @@ async def test_poster_pdf_is_one_a4_page_whose_code_scans(live_server, demo):
     assert any(e["title"] in text for e in coming), "no coming event of the branch on the poster"
     png = await asyncio.to_thread(rendered, response.content)
     assert decode_qr(png) == f"{live_server}/subscribe?branch=NJ-LK"
-    # The branch's Lisu line is drawn in a Lisu font the app serves, not in empty boxes.
+    # The branch's Lisu line is drawn in the Lisu font the app serves, not in whatever
+    # face the server happens to have (DejaVu Sans here; empty boxes on a bare server).
     assert any(name.endswith("+Noto-Sans-Lisu") for name in embedded_fonts(reader))
     assert LISU_LINE in text
 
@@ -119,7 +120,7 @@ async def test_printed_poster_page_scans_and_shows_the_lisu_line(live_server, br
     assert await qr_target(page) == f"{live_server}/subscribe?branch=NJ-LK"
     note = page.locator("[lang=lis]")
     assert await note.inner_text() == LISU_LINE
-    # Drawn in the Lisu font the app serves (this machine has none of its own).
+    # Drawn in the Lisu font the app serves, though DejaVu Sans here covers Lisu too.
     await page.evaluate("document.fonts.ready")
     loaded = await page.evaluate(
         "[...document.fonts].filter(f => f.family.includes('Noto Sans Lisu')"
