@@ -25,7 +25,9 @@ from exports.feed_filters import FeedFilters
 from exports.qr import qr_inline
 from exports.subscribe_links import subscribe_links
 
-POSTER_CSS = Path(__file__).parent.parent / "static" / "public-poster.css"
+STATIC = Path(__file__).parent.parent / "static"
+POSTER_CSS = STATIC / "public-poster.css"
+FONTS_CSS = STATIC / "fonts.css"
 # What fits one A4 page in poster type; the QR code leads to the rest.
 POSTER_EVENTS = 4
 POSTER_DAYS = 31
@@ -68,8 +70,11 @@ def _pdf(html: str, base_url: str) -> bytes:
     # Without a font configuration WeasyPrint ignores @font-face (the Lisu font).
     fonts = FontConfiguration()
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    stylesheet = CSS(filename=str(POSTER_CSS), url_fetcher=fetcher, font_config=fonts)
-    return bytes(document.write_pdf(stylesheets=[stylesheet], font_config=fonts))
+    stylesheets = [
+        CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
+        for path in (FONTS_CSS, POSTER_CSS)
+    ]
+    return bytes(document.write_pdf(stylesheets=stylesheets, font_config=fonts))
 
 
 class PosterPages(Controller):

@@ -5,7 +5,7 @@
 importScripts("/static/staff-outbox.js");
 
 const CACHE = "fangzha-staff-v1";
-const SHELL = ["/staff", "/static/site.css", "/static/staff.css", "/static/staff.js", "/static/staff-outbox.js"];
+const SHELL = ["/staff", "/static/fonts.css", "/static/site.css", "/static/staff.css", "/static/staff.js", "/static/staff-outbox.js"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
