@@ -74,7 +74,12 @@ def _pdf(html: str, base_url: str) -> bytes:
         CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
         for path in (FONTS_CSS, POSTER_CSS)
     ]
-    return bytes(document.write_pdf(stylesheets=stylesheets, font_config=fonts))
+    try:
+        return bytes(document.write_pdf(stylesheets=stylesheets, font_config=fonts))
+    finally:
+        # It unpacks the fonts into a temporary folder that only its finaliser removes,
+        # which waits for the garbage collector: a worker ended first left them behind.
+        fonts.__del__()
 
 
 class PosterPages(Controller):

@@ -1,6 +1,7 @@
 """The branch poster: one A4 page whose QR code scans, in print and as a PDF."""
 
 import asyncio
+import gc
 import io
 import shutil
 import subprocess
@@ -76,6 +77,25 @@ def embedded_fonts(reader: PdfReader) -> set[str]:
         resources: Any = page["/Resources"]
         names |= {str(font.get_object()["/BaseFont"]) for font in resources["/Font"].values()}
     return names
+
+
+async def test_pdf_layout_leaves_no_font_folder_behind(client, world, monkeypatch, tmp_path):
+    # WeasyPrint unpacks web fonts into a folder of the temporary directory; with the
+    # garbage collector held, only an explicit clean-up removes it.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    await Branch.update({Branch.poster_note: LISU_LINE}).where(Branch.code == "NJ-LK")
+    gc.disable()
+    try:
+        response = await client.get("/branches/NJ-LK/poster.pdf")
+        left = sorted(path.name for path in tmp_path.iterdir())
+    finally:
+        gc.enable()
+    assert response.status_code == 200
+    assert any(
+        n.endswith("+Noto-Sans-Lisu")
+        for n in embedded_fonts(PdfReader(io.BytesIO(response.content)))
+    )
+    assert left == []
 
 
 def test_pdf_layout_reads_only_the_apps_own_files():
