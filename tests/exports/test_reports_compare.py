@@ -101,7 +101,7 @@ async def test_a_quarter_compares_with_the_same_quarter_and_staff_see_their_subt
     assert wide.json()["previous"]["interceptions"]["verified"] == 0
 
 
-async def test_compare_needs_a_start_and_a_known_value(client, world, two_years):
+async def test_compare_needs_a_start_and_a_known_value(client, world, two_years, time_machine):
     headers = world.auth("admin")
     missing = await client.get(
         "/api/reports/summary", params={"compare": "previous_year"}, headers=headers
@@ -115,7 +115,8 @@ async def test_compare_needs_a_start_and_a_known_value(client, world, two_years)
     )
     assert unknown.status_code == 400
     # Without `to` the window ends now; the comparison is the same span whole years
-    # earlier, never overlapping the window itself.
+    # earlier, never overlapping the window itself: 2023-01-01 up to 2024-03-01.
+    time_machine.move_to(datetime(2026, 3, 1, tzinfo=UTC), tick=True)
     open_ended = await client.get(
         "/api/reports/summary",
         params={"from": "2025-01-01", "compare": "previous_year"},
@@ -125,4 +126,4 @@ async def test_compare_needs_a_start_and_a_known_value(client, world, two_years)
     body = open_ended.json()
     assert body["interceptions"]["verified"] == 3
     assert all(m["month"] < "2025-01" for m in body["previous"]["by_month"])
-    assert body["previous"]["interceptions"]["verified"] >= 1
+    assert body["previous"]["interceptions"]["verified"] == 1  # 2024-01-01 alone
