@@ -114,6 +114,24 @@ class Attendance(Table, tablename="attendance"):
     # created by the migration, since SQLite cannot add table constraints later.
 
 
+class AttendanceTally(Table, tablename="attendance_tally"):
+    """Attendance records of held events (neither draft nor cancelled), counted and summed
+    per China-time month of the occurrence and branch of the event, so that a report
+    reads a row a month instead of every record of every event.
+
+    Maintained by database triggers on `attendance` and `event` in the writing
+    transaction (migration events_2026_11_30t21_00_01): a record written or
+    removed, an event cancelled, restored or moved to another branch.
+    """
+
+    id = Serial(primary_key=True)
+    month = Varchar(length=7)
+    branch = Integer()
+    records = BigInt(default=0)
+    people = BigInt(default=0)
+    installs = BigInt(default=0)
+
+
 class EventChange(Table, tablename="event_change"):
     """Append-only history of an event; rows are only ever inserted."""
 

@@ -3,8 +3,8 @@
 Campaign progress, the summary report, the per-event report and the dashboard
 all call these functions, so a figure is computed in exactly one place, and
 every figure is aggregated in SQL: held occurrences from the occurrence table
-(exports/report_occurrences.py), attendance by month from its records
-(exports/report_attendance.py), interceptions from their monthly tallies and
+(exports/report_occurrences.py), attendance by month from its monthly tallies
+and records (exports/report_attendance.py), interceptions from their monthly tallies and
 rows (exports/report_interceptions.py), the per-event report in one sorted,
 paged statement (exports/report_events.py).
 """

@@ -18,6 +18,7 @@ TABLES = [
     "attendance_change",
     "interception_tally",
     "attendance",
+    "attendance_tally",
     "event_change",
     "occurrence",
     "event",
