@@ -30,25 +30,36 @@ def _workers(server_pid: int) -> list[int]:
     ]
 
 
-def _open_connections(port: int) -> set[str]:
-    """Socket inodes of the established connections to the server's port."""
+def _sockets(port: int, state: str) -> set[str]:
+    """Socket inodes on the server's port in a TCP state ("01" established, "0A" listening)."""
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            if fields[1].endswith(f":{port:04X}") and fields[3] == "01":
+            if fields[1].endswith(f":{port:04X}") and fields[3] == state:
                 inodes.add(fields[9])
     return inodes
 
 
-def _holding(port: int, pids: list[int]) -> int | None:
-    inodes = _open_connections(port)
-    for pid in pids:
+def _open_connections(port: int) -> set[str]:
+    """Socket inodes of the established connections to the server's port."""
+    return _sockets(port, "01")
+
+
+def _holds(pid: int, inodes: set[str]) -> bool:
+    try:
         for fd in Path(f"/proc/{pid}/fd").iterdir():
             target = os.readlink(fd) if fd.is_symlink() else ""
             if target.startswith("socket:[") and target[8:-1] in inodes:
-                return pid
-    return None
+                return True
+    except FileNotFoundError:
+        pass
+    return False
+
+
+def _holding(port: int, pids: list[int]) -> int | None:
+    inodes = _open_connections(port)
+    return next((pid for pid in pids if _holds(pid, inodes)), None)
 
 
 async def _holder(port: int, pids: list[int]) -> int:
@@ -86,10 +97,23 @@ async def _dead(pid: int) -> None:
         await asyncio.sleep(0.02)
 
 
-async def _wait_for_workers(server_pid: int, count: int, gone: int = 0) -> list[int]:
+def _listening(port: int, pids: list[int]) -> bool:
+    """Whether every one of the workers listens. Each opens its own SO_REUSEPORT socket
+    only once it has imported the app and run its start-up, so /health answering (one
+    worker did) and the process existing say nothing of the others: a worker still
+    starting takes no connections, and with the only listening one killed a connection
+    is refused."""
+    inodes = _sockets(port, "0A")
+    return all(_holds(pid, inodes) for pid in pids)
+
+
+async def _wait_for_workers(server_pid: int, port: int, count: int, gone: int = 0) -> list[int]:
+    """Until the server has `count` workers (none of them `gone`), each listening."""
     deadline = time.monotonic() + 60
-    while len(pids := _workers(server_pid)) != count or gone in pids:
-        assert time.monotonic() < deadline, f"workers {pids}, wanted {count} without {gone}"
+    while len(pids := _workers(server_pid)) != count or gone in pids or not _listening(port, pids):
+        assert time.monotonic() < deadline, (
+            f"workers {pids}, wanted {count} listening without {gone}"
+        )
         await asyncio.sleep(0.2)
     return pids
 
@@ -107,7 +131,8 @@ async def test_a_worker_killed_during_a_csv_import_leaves_all_rows_or_none(world
         base,
         server,
     ):
-        workers = await _wait_for_workers(server.pid, 2)
+        port = int(base.rsplit(":", 1)[1])
+        workers = await _wait_for_workers(server.pid, port, 2)
         async with _client(base) as client:
             upload = asyncio.create_task(
                 client.post(
@@ -116,7 +141,7 @@ async def test_a_worker_killed_during_a_csv_import_leaves_all_rows_or_none(world
                     headers=world.auth("staff_lk"),
                 )
             )
-            victim = await _holder(int(base.rsplit(":", 1)[1]), workers)
+            victim = await _holder(port, workers)
             # Into the request: the upload is read, the rows are being checked or stored.
             await asyncio.sleep(0.3)
             os.kill(victim, signal.SIGKILL)
@@ -137,7 +162,7 @@ async def test_a_worker_killed_during_a_csv_import_leaves_all_rows_or_none(world
             )
             stored = listed.json()["total"]
             # A new worker takes the dead one's place.
-            await _wait_for_workers(server.pid, 2, gone=victim)
+            await _wait_for_workers(server.pid, port, 2, gone=victim)
     # The import died with its worker (20,000 rows take seconds to check and store)…
     assert outcome is None, outcome
     # …and left every row or none: none unless its transaction had committed.
@@ -152,7 +177,7 @@ async def test_a_worker_killed_during_event_edits_leaves_event_and_history_agree
         base,
         server,
     ):
-        workers = await _wait_for_workers(server.pid, 2)
+        workers = await _wait_for_workers(server.pid, int(base.rsplit(":", 1)[1]), 2)
         async with _client(base) as client:
             start = "2030-03-05T10:00:00+08:00"
             created = await client.post(
