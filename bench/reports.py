@@ -618,7 +618,10 @@ async def measure(setup: dict[str, Any], explain: bool) -> None:
             return response
 
         floor = await median_of(functools.partial(get, "/api/users/me", staff))
-        print(f"floor: GET /api/users/me as staff  {ms(floor)}  (HTTP, sign-in, one query)")
+        print(
+            f"floor: GET /api/users/me as staff  {ms(floor)}  "
+            "(HTTP, sign-in, the user and their calendar token)"
+        )
         print("summary of 2025 (request ÷ one raw SQL pass over the rows, target ≤ 1.0):")
         cases = [
             ("admin, all branches", admin, {}, None),
