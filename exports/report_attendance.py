@@ -16,7 +16,7 @@ from typing import Any
 
 from exports.report_occurrences import HeldScope, scoped_sql
 from exports.report_sql import Statement, held_sql, in_list, month_of, window_sql
-from exports.report_windows import month_key, split_by_month
+from exports.report_windows import split_by_month, tally_months_sql
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,8 @@ def _from_tallies(scope: HeldScope, first: Any, last: Any) -> Statement:
         clause, ids = in_list("branch", scope.branch_ids)
         sql += f" AND {clause}"
         args += ids
-    if first is not None:
-        sql += " AND month >= {}"
-        args.append(month_key(first))
-    if last is not None:
-        sql += " AND month < {}"
-        args.append(month_key(last))
-    return sql, args
+    months, month_args = tally_months_sql(first, last)
+    return sql + months, args + month_args
 
 
 def attendance_statement(scope: HeldScope) -> Statement:

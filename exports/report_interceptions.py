@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from exports.report_sql import Statement, counted_sql, in_list, month_of, window_sql
-from exports.report_windows import month_key, split_by_month
+from exports.report_windows import split_by_month, tally_months_sql
 from interceptions.tables import Interception
 
 BREAKDOWNS = ("fraud_type", "channel", "victim_age_band")
@@ -67,13 +67,8 @@ def _from_tallies(
     )
     if scope.branch_ids is not None:
         args += ids
-    if first is not None:
-        sql += " AND month >= {}"
-        args.append(month_key(first))
-    if last is not None:
-        sql += " AND month < {}"
-        args.append(month_key(last))
-    return sql, args
+    months, month_args = tally_months_sql(first, last)
+    return sql + months, args + month_args
 
 
 _UNPIVOT = " UNION ALL ".join(f"SELECT '{name}' AS breakdown" for name in ("total", *BREAKDOWNS))

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from exports.report_sql import REPORT_ZONE
+from exports.report_sql import REPORT_ZONE, window_sql
 
 Window = tuple[datetime | None, datetime | None]
 
@@ -21,6 +21,15 @@ def _month_ceiling(instant: datetime) -> datetime:
 
 def month_key(instant: datetime) -> str:
     return f"{instant.astimezone(REPORT_ZONE):%Y-%m}"
+
+
+def tally_months_sql(first: datetime | None, last: datetime | None) -> tuple[str, list[str]]:
+    """` AND month >= … AND month < …`: a tally's whole months from `first` up to `last`."""
+    return window_sql(
+        "month",
+        None if first is None else month_key(first),
+        None if last is None else month_key(last),
+    )
 
 
 def split_by_month(

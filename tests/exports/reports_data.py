@@ -3,14 +3,34 @@
 import itertools
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from hypothesis import strategies as st
 
 FRAUD_TYPES = ("order_brushing", "fake_investment", "fake_loan", "romance_scam", "other")
 CHANNELS = ("counter", "phone_callback", "atm", "home_visit")
 AGE_BANDS = ("under_18", "18_34", "35_59", "60_plus", "unknown")
 STATUSES = ("logged", "verified", "rejected")
 _REFS = itertools.count(1)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIRST = datetime(2024, 1, 1, tzinfo=SHANGHAI)
+DAYS = 900
+
+# Instants over about two and a half years from FIRST, on a China-time month's first
+# instant half the time: the edges where tallies and rows meet.
+instants = st.builds(
+    lambda day, minute, edge: (
+        (FIRST + timedelta(days=day)).replace(day=1)
+        if edge
+        else FIRST + timedelta(days=day, minutes=minute)
+    ),
+    st.integers(0, DAYS),
+    st.integers(0, 24 * 60 - 1),
+    st.booleans(),
+)
 
 
 @dataclass

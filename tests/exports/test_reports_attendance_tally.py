@@ -14,17 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.events.conftest import Api
+from tests.exports.reports_data import FIRST, SHANGHAI, instants
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-FIRST = datetime(2024, 1, 1, tzinfo=SHANGHAI)
-DAYS = 900
-STATUSES = ("draft", "scheduled", "completed", "cancelled")
+EVENT_STATUSES = ("draft", "scheduled", "completed", "cancelled")
 CODES = ("NJ-LK", "NJ-LK-A", "NJ-LS")
 SUBTREES = {"NJ": ["NJ-LK", "NJ-LK-A", "NJ-LS"], "NJ-LK": ["NJ-LK", "NJ-LK-A"]}
 SUBTREES |= {"NJ-LK-A": ["NJ-LK-A"], "NJ-LS": ["NJ-LS"]}
@@ -46,19 +43,6 @@ class Record:
     headcount: int
     installs: int
     id: int = 0
-
-
-# An occurrence start on a China-time month's first instant half the time: the edges.
-instants = st.builds(
-    lambda day, minute, edge: (
-        (FIRST + timedelta(days=day)).replace(day=1)
-        if edge
-        else FIRST + timedelta(days=day, minutes=minute)
-    ),
-    st.integers(0, DAYS),
-    st.integers(0, 24 * 60 - 1),
-    st.booleans(),
-)
 
 
 async def _new_event(branch: int, status: str, user: int) -> Kept:
@@ -143,7 +127,7 @@ async def _change(
             return
         event = data.draw(st.sampled_from(events))
         if what == "status":
-            event.status = data.draw(st.sampled_from(STATUSES))
+            event.status = data.draw(st.sampled_from(EVENT_STATUSES))
             await Attendance.raw(
                 "UPDATE event SET status = {} WHERE id = {}", event.status, event.id
             )
@@ -206,7 +190,7 @@ async def test_attendance_equals_the_records_counted(client, world, data):
     user = world.users["coord"]
     events = [
         await _new_event(data.draw(st.sampled_from(branches)), status, user)
-        for status in data.draw(st.lists(st.sampled_from(STATUSES), min_size=1, max_size=4))
+        for status in data.draw(st.lists(st.sampled_from(EVENT_STATUSES), min_size=1, max_size=4))
     ]
     records: list[Record] = []
     taken: set[tuple[int, datetime]] = set()

@@ -10,7 +10,6 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,15 +17,15 @@ from hypothesis import strategies as st
 from tests.exports.reports_data import (
     AGE_BANDS,
     CHANNELS,
+    DAYS,
+    FIRST,
     FRAUD_TYPES,
+    SHANGHAI,
     STATUSES,
     Row,
     insert_rows,
+    instants,
 )
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-FIRST = datetime(2024, 1, 1, tzinfo=SHANGHAI)
-DAYS = 900
 
 
 def yuan(fen: int) -> str:
@@ -96,18 +95,6 @@ def shown(body: dict[str, Any]) -> dict[str, Any]:
             {k: v for k, v in row.items() if k not in {"code", "name"}} for row in body["by_branch"]
         ],
     }
-
-
-instants = st.builds(
-    lambda day, minute, edge: (
-        (FIRST + timedelta(days=day)).replace(day=1)
-        if edge
-        else FIRST + timedelta(days=day, minutes=minute)
-    ),
-    st.integers(0, DAYS),
-    st.integers(0, 24 * 60 - 1),
-    st.booleans(),
-)
 
 
 @st.composite
