@@ -48,6 +48,14 @@ def money(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
+# How many lines each column title of a table takes.
+_LINES_OF_TITLES = """(id) => [...document.querySelectorAll(`#${id} thead th`)].map((th) => {
+  const range = document.createRange();
+  range.selectNodeContents(th);
+  return range.getClientRects().length;
+})"""
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 async def test_tables_and_charts_equal_the_summary_report(
     live_server, browser, demo, http, viewport
@@ -131,6 +139,16 @@ async def test_tables_and_charts_equal_the_summary_report(
     assert [r["values"][-1] for r in top] == [e["amount_saved"] for e in impact.json()["items"]]
 
     if viewport == PHONE:
+        # Every table fits the phone's width (no page to scroll sideways, no column cut
+        # off), and each column title stays on one line ("已核实", not "已核" over "实").
+        assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        for table in ("month", "fraud_type", "branch", "age_band", "outreach"):
+            box = await page.locator(f"#{table}-table thead th").last.bounding_box()
+            assert box is not None
+            assert box["x"] + box["width"] <= PHONE["width"], table
+            assert await page.evaluate(_LINES_OF_TITLES, f"{table}-table") == [1] * len(
+                await page.locator(f"#{table}-table thead th").all()
+            ), table
         SCREENSHOTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone.png"), full_page=True)
         await page.screenshot(path=str(SCREENSHOTS / "dashboard-phone-top.png"))
