@@ -121,7 +121,7 @@ class AttendanceTally(Table, tablename="attendance_tally"):
 
     Maintained by database triggers on `attendance` and `event` in the writing
     transaction (migration events_2026_11_30t21_00_01): a record written or
-    removed, an event cancelled, restored or moved to another branch.
+    removed, an event cancelled, restored, moved to another branch or deleted.
     """
 
     id = Serial(primary_key=True)
